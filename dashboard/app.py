@@ -1,0 +1,47 @@
+"""The Dash application factory: ``create_app(settings)`` builds one app per worker process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dash
+from flask import current_app
+from sqlalchemy import Engine
+
+from geodata.database import make_engine
+from geodata.settings import Settings
+
+__all__ = ["create_app", "current_engine", "current_settings"]
+
+
+def create_app(settings: Settings) -> dash.Dash:
+    """A Dash app over the database in ``settings.database_url`` (which must be set).
+
+    The engine (a connection pool) belongs to this process; nothing else is kept in
+    process memory, so any number of workers can serve the same city.
+    """
+    if not settings.database_url:
+        raise ValueError("create_app needs settings.database_url; the CLI resolves it")
+    app = dash.Dash(
+        __name__,
+        use_pages=True,
+        pages_folder=str(Path(__file__).with_name("pages")),
+        title="Tanggap",
+        update_title=None,
+        serve_locally=True,
+    )
+    app.server.config["TANGGAP_SETTINGS"] = settings
+    app.server.config["TANGGAP_ENGINE"] = make_engine(settings.database_url)
+    app.layout = dash.html.Div([dash.page_container], className="tanggap")
+    return app
+
+
+def current_engine() -> Engine:
+    """The engine of the app serving the current request."""
+    engine: Engine = current_app.config["TANGGAP_ENGINE"]
+    return engine
+
+
+def current_settings() -> Settings:
+    settings: Settings = current_app.config["TANGGAP_SETTINGS"]
+    return settings

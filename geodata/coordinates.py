@@ -1,0 +1,54 @@
+"""Checks on coordinates as call takers and exports give them: ranges, and swapped lat/lon."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["INDONESIA_BBOX", "BoundingBox", "CoordinateError", "check_lon_lat"]
+
+
+@dataclass(frozen=True)
+class BoundingBox:
+    """An axis-aligned box in degrees (EPSG:4326)."""
+
+    min_lon: float
+    min_lat: float
+    max_lon: float
+    max_lat: float
+
+    def contains(self, lon: float, lat: float) -> bool:
+        return self.min_lon <= lon <= self.max_lon and self.min_lat <= lat <= self.max_lat
+
+
+#: Indonesia with a margin for its seas (Sabang to Merauke, Miangas to Rote).
+INDONESIA_BBOX = BoundingBox(min_lon=94.0, min_lat=-11.5, max_lon=141.5, max_lat=6.5)
+
+
+class CoordinateError(ValueError):
+    """A coordinate that cannot be a place in the city; the message says why and what to fix."""
+
+
+def check_lon_lat(
+    lon: float, lat: float, area: BoundingBox = INDONESIA_BBOX
+) -> tuple[float, float]:
+    """Return ``(lon, lat)`` if it lies in ``area``; say so clearly when it does not.
+
+    Swapped axes are the commonest error (a latitude of 105 or a longitude of -6): when
+    the swapped pair falls in ``area`` the message says the two look swapped. The point is
+    never silently corrected: a wrong location sends a unit to the wrong place.
+    """
+    if lon != lon or lat != lat:  # NaN
+        raise CoordinateError("coordinates are missing (NaN)")
+    if area.contains(lon, lat):
+        return lon, lat
+    if area.contains(lat, lon):
+        raise CoordinateError(
+            f"latitude {lat} and longitude {lon} look swapped: ({lon}, {lat}) read as "
+            f"latitude {lon}, longitude {lat} would fall in the area"
+        )
+    if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
+        raise CoordinateError(f"latitude {lat} / longitude {lon} are not valid degrees")
+    raise CoordinateError(
+        f"point (latitude {lat}, longitude {lon}) is outside the area "
+        f"({area.min_lat}..{area.max_lat} latitude, {area.min_lon}..{area.max_lon} longitude)"
+    )

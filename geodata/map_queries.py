@@ -1,0 +1,144 @@
+"""Reads for the city map: outline, areas, roads, posko and recent incidents.
+
+None of these queries touches ``incident_callers``: what they return may be shown on the
+wall display. Each is one statement whatever the size of the city.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import geopandas as gpd
+from sqlalchemy import Connection, text
+
+__all__ = [
+    "CitySummary",
+    "area_outlines",
+    "city_summary",
+    "recent_incidents",
+    "road_lines",
+    "station_points",
+]
+
+
+@dataclass(frozen=True)
+class CitySummary:
+    """A loaded city and the extent of its boundary (degrees, EPSG:4326)."""
+
+    id: int
+    code: str
+    name: str
+    timezone: str
+    is_synthetic: bool
+    bounds: tuple[float, float, float, float]  # min_lon, min_lat, max_lon, max_lat
+
+    @property
+    def center(self) -> tuple[float, float]:
+        """(lon, lat) of the middle of the boundary's extent."""
+        min_lon, min_lat, max_lon, max_lat = self.bounds
+        return (min_lon + max_lon) / 2, (min_lat + max_lat) / 2
+
+
+def city_summary(conn: Connection, code: str | None = None) -> CitySummary | None:
+    """The city with Kemendagri ``code``, or the first loaded city when ``code`` is None."""
+    row = (
+        conn.execute(
+            text(
+                "SELECT id, code, name, timezone, is_synthetic, ST_XMin(b) AS x0, "
+                "ST_YMin(b) AS y0, ST_XMax(b) AS x1, ST_YMax(b) AS y1 "
+                "FROM (SELECT *, ST_Envelope(boundary) AS b FROM cities) c "
+                "WHERE CAST(:code AS text) IS NULL OR code = :code ORDER BY id LIMIT 1"
+            ),
+            {"code": code},
+        )
+        .mappings()
+        .first()
+    )
+    if row is None:
+        return None
+    return CitySummary(
+        id=row["id"],
+        code=row["code"],
+        name=row["name"],
+        timezone=row["timezone"],
+        is_synthetic=row["is_synthetic"],
+        bounds=(row["x0"], row["y0"], row["x1"], row["y1"]),
+    )
+
+
+def area_outlines(conn: Connection, city_id: int, level: str) -> gpd.GeoDataFrame:
+    """Kecamatan or kelurahan polygons: code, name, population, geometry."""
+    return gpd.read_postgis(
+        text(
+            "SELECT code, name, population, geom FROM admin_areas "
+            "WHERE city_id = :city_id AND level = :level ORDER BY code"
+        ),
+        conn,
+        geom_col="geom",
+        params={"city_id": city_id, "level": level},
+    )
+
+
+def road_lines(conn: Connection, city_id: int) -> gpd.GeoDataFrame:
+    """The road network merged into as few lines as possible per road class.
+
+    Merging contiguous edges (``ST_LineMerge``) cuts the vertices sent to the browser to
+    about a third of the per-edge geometry.
+    """
+    return gpd.read_postgis(
+        text(
+            "SELECT road_class, ST_LineMerge(ST_Collect(geom)) AS geom FROM road_edges "
+            "WHERE city_id = :city_id GROUP BY road_class ORDER BY road_class"
+        ),
+        conn,
+        geom_col="geom",
+        params={"city_id": city_id},
+    )
+
+
+def station_points(conn: Connection, city_id: int) -> gpd.GeoDataFrame:
+    """Posko with their agency and how many of their units are available now."""
+    return gpd.read_postgis(
+        text(
+            """
+            SELECT s.id AS station_id, s.name, a.name AS agency_name, a.kind AS agency_kind,
+                   count(u.id) AS units,
+                   count(u.id) FILTER (WHERE u.status = 'available') AS units_available,
+                   s.geom
+            FROM stations s
+            JOIN agencies a ON a.id = s.agency_id
+            LEFT JOIN units u ON u.home_station_id = s.id
+            WHERE a.city_id = :city_id
+            GROUP BY s.id, a.id
+            ORDER BY a.kind, s.name
+            """
+        ),
+        conn,
+        geom_col="geom",
+        params={"city_id": city_id},
+    )
+
+
+def recent_incidents(conn: Connection, city_id: int, since: datetime) -> gpd.GeoDataFrame:
+    """Located incidents received at or after ``since`` (tz-aware), newest first.
+
+    Columns: incident_id, category, priority, status, received_at (UTC), address,
+    kelurahan, kecamatan, geometry. No caller data.
+    """
+    return gpd.read_postgis(
+        text(
+            """
+            SELECT i.id AS incident_id, i.category, i.priority, i.status, i.received_at,
+                   i.address, kel.name AS kelurahan, kec.name AS kecamatan, i.geom
+            FROM incidents i
+            LEFT JOIN admin_areas kel ON kel.id = i.area_id
+            LEFT JOIN admin_areas kec ON kec.id = kel.parent_id
+            WHERE i.city_id = :city_id AND i.received_at >= :since AND i.geom IS NOT NULL
+            ORDER BY i.received_at DESC
+            """
+        ),
+        conn,
+        geom_col="geom",
+        params={"city_id": city_id, "since": since},
+    )

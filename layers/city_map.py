@@ -1,0 +1,251 @@
+"""The city map: boundaries and roads as a basemap, posko and recent incidents on top.
+
+Pure: takes GeoDataFrames (EPSG:4326), returns a Plotly figure on a MapLibre map that needs
+no access token. With ``basemap="offline"`` the background is our own vector layers on a
+plain style, so the map works with no internet at all.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import shapely
+
+from layers.vocabulary import (
+    AGENCY_KIND_COLOURS,
+    AGENCY_KIND_LABELS,
+    CATEGORY_COLOURS,
+    CATEGORY_LABELS,
+    INCIDENT_STATUS_LABELS,
+    Language,
+    label,
+    zone_abbreviation,
+)
+
+__all__ = ["OFFLINE_BASEMAP", "CityMapLayers", "MapView", "city_map_figure", "zoom_for_bounds"]
+
+OFFLINE_BASEMAP = "offline"
+LAND_COLOUR = "#f3f1ec"
+#: Road styling by class: (colour, width in px), drawn from minor to major.
+ROAD_STYLE: dict[str, tuple[str, float]] = {
+    "service": ("#dedede", 0.6),
+    "residential": ("#d2d2d2", 0.8),
+    "local": ("#c4c4c4", 1.0),
+    "collector": ("#e9c46a", 2.0),
+    "arterial": ("#e07a1f", 3.2),
+}
+#: Marker diameter in px by priority (1 critical … 4 low).
+PRIORITY_SIZE = {1: 17, 2: 13, 3: 10, 4: 7}
+COORDINATE_DECIMALS = 5  # ≈ 1 m at the equator: finer only inflates the page
+
+
+@dataclass(frozen=True)
+class MapView:
+    """Where the map looks: centre (lon, lat in degrees) and web-map zoom level."""
+
+    lon: float
+    lat: float
+    zoom: float
+
+
+@dataclass(frozen=True)
+class CityMapLayers:
+    """What the city map shows; every frame in EPSG:4326.
+
+    kecamatan/kelurahan: name, geometry. roads: road_class, geometry. stations: name,
+    agency_name, agency_kind, units, units_available, geometry. incidents: category,
+    priority, status, received_at (UTC), kelurahan, geometry.
+    """
+
+    kecamatan: gpd.GeoDataFrame
+    kelurahan: gpd.GeoDataFrame
+    roads: gpd.GeoDataFrame
+    stations: gpd.GeoDataFrame
+    incidents: gpd.GeoDataFrame
+    timezone: str
+
+
+def zoom_for_bounds(
+    bounds: tuple[float, float, float, float], width_px: int = 1100, height_px: int = 720
+) -> float:
+    """Largest web-map zoom at which ``bounds`` (min_lon, min_lat, max_lon, max_lat) fits."""
+    min_lon, min_lat, max_lon, max_lat = bounds
+
+    def mercator_y(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    lon_fraction = max(max_lon - min_lon, 1e-6) / 360.0
+    lat_fraction = max(mercator_y(max_lat) - mercator_y(min_lat), 1e-6) / (2 * math.pi)
+    zoom_x = math.log2(width_px / 256.0 / lon_fraction)
+    zoom_y = math.log2(height_px / 256.0 / lat_fraction)
+    return math.floor(min(zoom_x, zoom_y, 18.0) * 100) / 100  # floor: never overflow
+
+
+def _rounded(geometries: gpd.GeoSeries) -> Any:
+    return shapely.transform(
+        np.asarray(geometries, dtype=object), lambda xy: np.round(xy, COORDINATE_DECIMALS)
+    )
+
+
+def _geojson(frame: gpd.GeoDataFrame) -> dict[str, Any]:
+    features = [
+        {"type": "Feature", "properties": {}, "geometry": shapely.geometry.mapping(geometry)}
+        for geometry in _rounded(frame.geometry)
+        if geometry is not None and not geometry.is_empty
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def basemap_layers(layers: CityMapLayers, basemap: str) -> list[dict[str, Any]]:
+    """MapLibre layers drawn beneath the traces: land, roads (offline only), boundaries."""
+    drawn: list[dict[str, Any]] = []
+    offline = basemap == OFFLINE_BASEMAP
+    if offline and len(layers.kecamatan):
+        drawn.append(
+            {"sourcetype": "geojson", "source": _geojson(layers.kecamatan), "type": "fill",
+             "color": LAND_COLOUR, "below": "traces"}
+        )  # fmt: skip
+    if offline:
+        for road_class, (colour, width) in ROAD_STYLE.items():
+            roads = layers.roads[layers.roads["road_class"] == road_class]
+            if len(roads):
+                drawn.append(
+                    {"sourcetype": "geojson", "source": _geojson(roads), "type": "line",
+                     "color": colour, "line": {"width": width}, "below": "traces"}
+                )  # fmt: skip
+    for frame, colour, width, dash in (
+        (layers.kelurahan, "#9e9e9e", 0.8, [2, 2]),
+        (layers.kecamatan, "#455a64", 2.0, None),
+    ):
+        if len(frame):
+            line: dict[str, Any] = {"width": width}
+            if dash:
+                line["dash"] = dash
+            drawn.append(
+                {"sourcetype": "geojson", "source": _geojson(frame), "type": "line",
+                 "color": colour, "line": line, "below": "traces"}
+            )  # fmt: skip
+    return drawn
+
+
+def station_traces(stations: gpd.GeoDataFrame, language: Language) -> list[go.Scattermap]:
+    """One trace per agency kind: a dark ring (two stacked circles) marks a posko."""
+    traces = []
+    word = "unit siaga" if language == "id" else "units available"
+    for kind, group in stations.groupby("agency_kind", sort=True):
+        lon, lat = group.geometry.x.round(6), group.geometry.y.round(6)
+        hover = [
+            f"<b>{name}</b><br>{agency}<br>{available}/{units} {word}"
+            for name, agency, available, units in zip(
+                group["name"], group["agency_name"], group["units_available"], group["units"],
+                strict=True,
+            )
+        ]  # fmt: skip
+        name = f"Posko {label(AGENCY_KIND_LABELS, str(kind), language)}"
+        traces.append(
+            go.Scattermap(
+                lon=lon, lat=lat, mode="markers", hoverinfo="skip", showlegend=False,
+                marker={"size": 16, "color": "#212121"}, legendgroup=f"station-{kind}",
+            )
+        )  # fmt: skip
+        traces.append(
+            go.Scattermap(
+                lon=lon, lat=lat, mode="markers", name=name, legendgroup=f"station-{kind}",
+                marker={"size": 10, "color": AGENCY_KIND_COLOURS.get(str(kind), "#424242")},
+                text=hover, hovertemplate="%{text}<extra></extra>",
+            )
+        )  # fmt: skip
+    return traces
+
+
+def incident_traces(
+    incidents: gpd.GeoDataFrame, now: datetime, timezone: str, language: Language
+) -> list[go.Scattermap]:
+    """One trace per category present, sized by priority and fading with age (24 h)."""
+    if incidents.empty:
+        return []
+    zone = ZoneInfo(timezone)
+    abbreviation = zone_abbreviation(timezone)
+    received = pd.to_datetime(incidents["received_at"], utc=True)
+    age_h = (pd.Timestamp(now) - received).dt.total_seconds().to_numpy() / 3600.0
+    opacity = np.clip(1.0 - age_h / 24.0 * 0.7, 0.3, 1.0)
+    traces = []
+    order = list(CATEGORY_LABELS)
+    present = sorted(
+        incidents["category"].unique(), key=lambda c: order.index(c) if c in order else 99
+    )
+    for category in present:
+        mask = (incidents["category"] == category).to_numpy()
+        group = incidents[mask]
+        local_times = received[mask].dt.tz_convert(zone).dt.strftime(f"%d-%m %H:%M {abbreviation}")
+        hover = [
+            f"<b>{label(CATEGORY_LABELS, category, language)}</b><br>{when}<br>"
+            f"{label(INCIDENT_STATUS_LABELS, status, language)}<br>{kelurahan or ''}"
+            for when, status, kelurahan in zip(
+                local_times, group["status"], group["kelurahan"], strict=True
+            )
+        ]
+        traces.append(
+            go.Scattermap(
+                lon=group.geometry.x.round(6),
+                lat=group.geometry.y.round(6),
+                mode="markers",
+                name=label(CATEGORY_LABELS, category, language),
+                legendgroup=f"incident-{category}",
+                marker={
+                    "size": group["priority"].map(PRIORITY_SIZE).fillna(8).to_numpy(),
+                    "color": CATEGORY_COLOURS.get(category, "#616161"),
+                    "opacity": opacity[mask],
+                },
+                text=hover,
+                hovertemplate="%{text}<extra></extra>",
+            )
+        )
+    return traces
+
+
+def city_map_figure(
+    layers: CityMapLayers,
+    view: MapView,
+    *,
+    now: datetime,
+    language: Language = "id",
+    basemap: str = OFFLINE_BASEMAP,
+) -> go.Figure:
+    """The whole city map. ``uirevision`` keeps the user's pan and zoom across updates."""
+    figure = go.Figure(
+        [
+            *station_traces(layers.stations, language),
+            *incident_traces(layers.incidents, now, layers.timezone, language),
+        ]
+    )
+    figure.update_layout(
+        map={
+            "style": "white-bg" if basemap == OFFLINE_BASEMAP else basemap,
+            "center": {"lon": view.lon, "lat": view.lat},
+            "zoom": view.zoom,
+            "layers": basemap_layers(layers, basemap),
+        },
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        uirevision="city-map",
+        legend={
+            "x": 0.01,
+            "y": 0.99,
+            "xanchor": "left",
+            "yanchor": "top",
+            "bgcolor": "rgba(255,255,255,0.88)",
+            "bordercolor": "#b0bec5",
+            "borderwidth": 1,
+            "font": {"size": 12},
+        },
+        paper_bgcolor=LAND_COLOUR if basemap == OFFLINE_BASEMAP else "white",
+    )
+    return figure

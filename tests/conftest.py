@@ -1,0 +1,165 @@
+"""Fixtures shared by every test room: a throwaway PostGIS cluster started by the suite.
+
+The cluster is Tanggap's own embedded mechanism (so the tests exercise it too) in a fresh
+temporary directory; it never uses a server that happens to be running on the machine.
+Each test that needs a database gets a new one cloned from a migrated template.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import URL
+
+from geodata import migrate
+from geodata.embedded import EmbeddedPostgres, free_loopback_port
+
+TEMPLATE = "tanggap_template"
+_database_numbers = itertools.count()
+
+SHARED_REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[EmbeddedPostgres]:
+    """A PostgreSQL+PostGIS+pgRouting cluster for this test session only."""
+    base = Path(tempfile.mkdtemp(prefix="tanggap-test-"))
+    base.chmod(0o755)  # the unprivileged server user must reach it when we run as root
+    cluster = EmbeddedPostgres(base, durable=False)
+    cluster.start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _admin(cluster: EmbeddedPostgres) -> Engine:
+    return create_engine(cluster.url("postgres"), isolation_level="AUTOCOMMIT")
+
+
+@pytest.fixture(scope="session")
+def template_url(pg_cluster: EmbeddedPostgres) -> URL:
+    """A database migrated to the newest schema, cloned by :func:`engine`."""
+    admin = _admin(pg_cluster)
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {TEMPLATE}"))
+    admin.dispose()
+    url = pg_cluster.url(TEMPLATE)
+    engine = create_engine(url)
+    migrate.upgrade(engine)
+    engine.dispose()
+    return url
+
+
+def new_database(cluster: EmbeddedPostgres, template: str | None = None) -> URL:
+    """A new empty (or cloned) database with a unique name."""
+    name = f"t{os.getpid()}_{next(_database_numbers)}"
+    admin = _admin(cluster)
+    with admin.connect() as conn:
+        clause = f" TEMPLATE {template}" if template else ""
+        conn.execute(text(f"CREATE DATABASE {name}{clause}"))
+    admin.dispose()
+    return cluster.url(name)
+
+
+def drop_database(cluster: EmbeddedPostgres, url: URL) -> None:
+    admin = _admin(cluster)
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {url.database} WITH (FORCE)"))
+    admin.dispose()
+
+
+@pytest.fixture
+def engine(pg_cluster: EmbeddedPostgres, template_url: URL) -> Iterator[Engine]:
+    """An engine on a fresh database with the full schema and no data."""
+    url = new_database(pg_cluster, TEMPLATE)
+    engine = create_engine(url)
+    yield engine
+    engine.dispose()
+    drop_database(pg_cluster, url)
+
+
+@pytest.fixture
+def empty_engine(pg_cluster: EmbeddedPostgres) -> Iterator[Engine]:
+    """An engine on a fresh database with nothing in it (for migration tests)."""
+    url = new_database(pg_cluster)
+    engine = create_engine(url)
+    yield engine
+    engine.dispose()
+    drop_database(pg_cluster, url)
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    """Where tests leave screenshots and reports for people to look at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+#: The demo history ends at the top of the current hour, so "the last 24 hours" has data.
+DEMO_END = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+
+
+@pytest.fixture(scope="session")
+def demo_url(pg_cluster: EmbeddedPostgres, template_url: URL) -> Iterator[URL]:
+    """A database holding the demo city, loaded once per session through the real loader."""
+    from geodata.demo_loader import ensure_demo_city
+
+    url = new_database(pg_cluster, TEMPLATE)
+    engine = create_engine(url)
+    ensure_demo_city(engine, seed=112, end=DEMO_END)
+    engine.dispose()
+    yield url
+    drop_database(pg_cluster, url)
+
+
+@pytest.fixture(scope="session")
+def live_app(demo_url: URL, artifacts_dir: Path) -> Iterator[str]:
+    """``tanggap serve`` running on the demo database; yields its base URL."""
+    port = free_loopback_port()
+    env = {
+        **os.environ,
+        "TANGGAP_DATABASE_URL": demo_url.render_as_string(hide_password=False),
+        "TANGGAP_PORT": str(port),
+        "TANGGAP_WORKERS": "2",
+    }
+    log = (artifacts_dir / "live_app.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dashboard", "serve"], env=env, stdout=log, stderr=log
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(base, process)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+def wait_until_serving(base: str, process: subprocess.Popen[bytes], timeout_s: float = 60) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the app exited with {process.returncode}; see live_app.log")
+        try:
+            with urllib.request.urlopen(base + "/_dash-layout", timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"the app did not answer at {base} within {timeout_s} s")
