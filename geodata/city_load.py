@@ -39,19 +39,32 @@ class CityBundle(Protocol):
     external_id, call_sign, assigned_by, assigned_at, en_route_at, on_scene_at, cleared_at.
     """
 
-    name: str
-    code: str
-    timezone: str
-    boundary: BaseGeometry
-    kecamatan: gpd.GeoDataFrame
-    kelurahan: gpd.GeoDataFrame
-    road_nodes: gpd.GeoDataFrame
-    road_edges: gpd.GeoDataFrame
-    agencies: pd.DataFrame
-    stations: gpd.GeoDataFrame
-    units: pd.DataFrame
-    incidents: gpd.GeoDataFrame
-    dispatches: pd.DataFrame
+    @property
+    def name(self) -> str: ...
+    @property
+    def code(self) -> str: ...
+    @property
+    def timezone(self) -> str: ...
+    @property
+    def boundary(self) -> BaseGeometry: ...
+    @property
+    def kecamatan(self) -> gpd.GeoDataFrame: ...
+    @property
+    def kelurahan(self) -> gpd.GeoDataFrame: ...
+    @property
+    def road_nodes(self) -> gpd.GeoDataFrame: ...
+    @property
+    def road_edges(self) -> gpd.GeoDataFrame: ...
+    @property
+    def agencies(self) -> pd.DataFrame: ...
+    @property
+    def stations(self) -> gpd.GeoDataFrame: ...
+    @property
+    def units(self) -> pd.DataFrame: ...
+    @property
+    def incidents(self) -> gpd.GeoDataFrame: ...
+    @property
+    def dispatches(self) -> pd.DataFrame: ...
 
 
 class CityExistsError(RuntimeError):

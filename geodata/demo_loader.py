@@ -7,11 +7,9 @@ from datetime import datetime
 from sqlalchemy import Engine
 
 from geodata.city_load import LoadSummary, city_id_by_code, load_city
-from geodata.demo import generate_demo_city
+from geodata.demo import DEMO_CITY_CODE, generate_demo_city
 
 __all__ = ["DEMO_CITY_CODE", "ensure_demo_city"]
-
-DEMO_CITY_CODE = "99.99"
 
 
 def ensure_demo_city(

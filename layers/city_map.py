@@ -44,6 +44,7 @@ ROAD_STYLE: dict[str, tuple[str, float]] = {
 }
 #: Marker diameter in px by priority (1 critical … 4 low).
 PRIORITY_SIZE = {1: 17, 2: 13, 3: 10, 4: 7}
+TILE_PX = 512.0  # MapLibre's world width at zoom 0
 COORDINATE_DECIMALS = 5  # ≈ 1 m at the equator: finer only inflates the page
 
 
@@ -74,9 +75,12 @@ class CityMapLayers:
 
 
 def zoom_for_bounds(
-    bounds: tuple[float, float, float, float], width_px: int = 1100, height_px: int = 720
+    bounds: tuple[float, float, float, float], width_px: int = 1000, height_px: int = 620
 ) -> float:
-    """Largest web-map zoom at which ``bounds`` (min_lon, min_lat, max_lon, max_lat) fits."""
+    """Largest MapLibre zoom at which ``bounds`` (min_lon, min_lat, max_lon, max_lat) fits.
+
+    MapLibre's zoom 0 shows the world in one 512 px tile (not 256 px as raster maps do).
+    """
     min_lon, min_lat, max_lon, max_lat = bounds
 
     def mercator_y(lat: float) -> float:
@@ -84,8 +88,8 @@ def zoom_for_bounds(
 
     lon_fraction = max(max_lon - min_lon, 1e-6) / 360.0
     lat_fraction = max(mercator_y(max_lat) - mercator_y(min_lat), 1e-6) / (2 * math.pi)
-    zoom_x = math.log2(width_px / 256.0 / lon_fraction)
-    zoom_y = math.log2(height_px / 256.0 / lat_fraction)
+    zoom_x = math.log2(width_px / TILE_PX / lon_fraction)
+    zoom_y = math.log2(height_px / TILE_PX / lat_fraction)
     return math.floor(min(zoom_x, zoom_y, 18.0) * 100) / 100  # floor: never overflow
 
 

@@ -24,6 +24,8 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import URL
 
 from geodata import migrate
+from geodata.city_load import load_city
+from geodata.demo import DemoCity, generate_demo_city
 from geodata.embedded import EmbeddedPostgres, free_loopback_port
 
 TEMPLATE = "tanggap_template"
@@ -115,13 +117,18 @@ DEMO_END = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
 
 
 @pytest.fixture(scope="session")
-def demo_url(pg_cluster: EmbeddedPostgres, template_url: URL) -> Iterator[URL]:
-    """A database holding the demo city, loaded once per session through the real loader."""
-    from geodata.demo_loader import ensure_demo_city
+def demo_city() -> DemoCity:
+    """The demo city as generated, before it touches the database."""
+    return generate_demo_city(112, DEMO_END)
 
+
+@pytest.fixture(scope="session")
+def demo_url(pg_cluster: EmbeddedPostgres, template_url: URL, demo_city: DemoCity) -> Iterator[URL]:
+    """A database holding the demo city, loaded once per session through the real loader."""
     url = new_database(pg_cluster, TEMPLATE)
     engine = create_engine(url)
-    ensure_demo_city(engine, seed=112, end=DEMO_END)
+    with engine.begin() as conn:
+        load_city(conn, demo_city, synthetic=True)
     engine.dispose()
     yield url
     drop_database(pg_cluster, url)

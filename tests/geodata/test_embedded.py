@@ -29,9 +29,7 @@ def test_it_listens_on_loopback_only_and_has_postgis(pg_cluster: EmbeddedPostgre
     with engine.connect() as conn:
         listen = conn.execute(text("SHOW listen_addresses")).scalar()
         sockets = conn.execute(text("SHOW unix_socket_directories")).scalar()
-        available = set(
-            conn.execute(text("SELECT name FROM pg_available_extensions")).scalars()
-        )
+        available = set(conn.execute(text("SELECT name FROM pg_available_extensions")).scalars())
     engine.dispose()
     assert (listen, sockets) == ("127.0.0.1", "")
     assert {"postgis", "pgrouting"} <= available

@@ -96,9 +96,11 @@ def test_one_bad_row_rejects_the_batch_and_keeps_what_was_stored(
     with engine.begin() as conn:
         upsert_incidents(conn, tiny_city, [report("KEEP")])
     bad_batch = [report("NEW-1"), report("NEW-2", category="alien landing")]
-    with pytest.raises(IncidentValidationError, match=r"row 1, field 'category'.*alien landing"):
-        with engine.begin() as conn:
-            upsert_incidents(conn, tiny_city, bad_batch)
+    with (
+        pytest.raises(IncidentValidationError, match=r"row 1, field 'category'.*alien landing"),
+        engine.begin() as conn,
+    ):
+        upsert_incidents(conn, tiny_city, bad_batch)
     assert [row["external_id"] for row in stored(engine)] == ["KEEP"]
 
 

@@ -20,7 +20,7 @@ def test_upgrade_creates_every_table_with_extensions(empty_engine: Engine) -> No
     assert migrate.current_revision(empty_engine) is None
     migrate.upgrade(empty_engine)
     assert migrate.current_revision(empty_engine) == migrate.head_revision()
-    assert TABLES <= set(inspect(empty_engine).get_table_names())
+    assert set(inspect(empty_engine).get_table_names()) >= TABLES
     with empty_engine.connect() as conn:
         extensions = set(conn.execute(text("SELECT extname FROM pg_extension")).scalars())
     assert {"postgis", "pgrouting"} <= extensions
@@ -75,4 +75,4 @@ def test_downgrade_removes_everything_and_upgrade_again_works(empty_engine: Engi
         ).scalar_one()
     assert functions == 0
     migrate.upgrade(empty_engine)
-    assert TABLES <= set(inspect(empty_engine).get_table_names())
+    assert set(inspect(empty_engine).get_table_names()) >= TABLES

@@ -29,7 +29,10 @@ def tiny_layers(incidents: gpd.GeoDataFrame | None = None) -> CityMapLayers:
     )
     roads = gpd.GeoDataFrame(
         {"road_class": ["arterial", "local"]},
-        geometry=[LineString([(105.0, -5.1), (105.2, -5.1)]), LineString([(105.1, -5.2), (105.1, -5.0)])],
+        geometry=[
+            LineString([(105.0, -5.1), (105.2, -5.1)]),
+            LineString([(105.1, -5.2), (105.1, -5.0)]),
+        ],
     )
     stations = gpd.GeoDataFrame(
         {"name": ["Posko Damkar 1", "PSC 119"], "agency_name": ["Damkar", "Dinkes"],
@@ -74,7 +77,9 @@ def test_stations_are_ringed_markers_with_availability() -> None:
 
 def test_english_legend() -> None:
     figure = city_map_figure(tiny_layers(), MapView(105.1, -5.1, 12), now=NOW, language="en")
-    assert {"Fire", "Medical emergency", "Posko Fire brigade (Damkar)"} <= set(traces_by_name(figure))
+    assert {"Fire", "Medical emergency", "Posko Fire brigade (Damkar)"} <= set(
+        traces_by_name(figure)
+    )
 
 
 def test_offline_basemap_draws_our_own_land_roads_and_boundaries() -> None:
@@ -107,7 +112,7 @@ def test_no_incidents_still_draws_the_city() -> None:
 def test_zoom_fits_the_bounds() -> None:
     city = (105.25, -5.17, 105.37, -5.05)  # 0.12° square: taller than wide in pixels
     zoom = zoom_for_bounds(city, 1100, 720)
-    world_px = 256 * 2**zoom
+    world_px = 512 * 2**zoom  # MapLibre tiles
     mercator = [math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) for lat in (-5.17, -5.05)]
     height_px = world_px * (mercator[1] - mercator[0]) / (2 * math.pi)
     width_px = world_px * 0.12 / 360
