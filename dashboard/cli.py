@@ -103,7 +103,7 @@ def demo(
 
     settings = overrides(Settings(), host=host, port=port, workers=workers)
     with open_database(settings, upgrade=True) as (engine, resolved):
-        say("Generating and loading the synthetic demo city (first run only)…")
+        say("Loading the synthetic demo city unless it is there already…")
         started = time.perf_counter()
         summary = ensure_demo_city(engine, seed=seed)
         if summary is None:
