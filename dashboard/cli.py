@@ -11,6 +11,8 @@ import typer
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL
 
+from dashboard.cli_city import city_app, incidents_app
+from dashboard.cli_live import api_app
 from geodata import migrate
 from geodata.database import DatabaseUnavailableError, database_url, make_engine
 from geodata.embedded import PostgresNotInstalledError, port_is_free
@@ -20,6 +22,9 @@ app = typer.Typer(help="Tanggap: GIS command center for a 112 emergency call cen
                   no_args_is_help=True, add_completion=False)  # fmt: skip
 db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(city_app, name="city")
+app.add_typer(incidents_app, name="incidents")
+app.add_typer(api_app, name="api")
 
 
 def say(message: str) -> None:
