@@ -20,6 +20,7 @@ from geodata.lifecycle import INCIDENT_TIME_COLUMN
 from geodata.vocabulary import IncidentCategory, IncidentStatus
 
 __all__ = [
+    "STATUS_FROM_TIMES_SQL",
     "IncidentReport",
     "IncidentValidationError",
     "UpsertResult",
@@ -140,6 +141,9 @@ def _status_case(time_of: Mapping[str, str]) -> str:
     return f"CASE {branches} END"
 
 
+#: SQL giving an incident's status from its own lifecycle columns.
+STATUS_FROM_TIMES_SQL = _status_case({column: column for column in LIFECYCLE_COLUMNS})
+
 _MERGED = {
     column: f"COALESCE(incidents.{column}, EXCLUDED.{column})" for column in LIFECYCLE_COLUMNS
 }
@@ -149,7 +153,7 @@ INSERT INTO incidents AS incidents (
     {", ".join(LIFECYCLE_COLUMNS)}
 )
 SELECT :city_id, source, external_id, category, priority,
-       {_status_case({column: column for column in LIFECYCLE_COLUMNS})}, geom, address,
+       {STATUS_FROM_TIMES_SQL}, geom, address,
        {", ".join(LIFECYCLE_COLUMNS)}
 FROM incident_stage ORDER BY ord
 ON CONFLICT (source, external_id) DO UPDATE SET

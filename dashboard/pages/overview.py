@@ -12,6 +12,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import OperationalError
 
 from dashboard.app import current_engine, current_settings
+from dashboard.navigation import nav_links
 from geodata import map_queries
 from geodata.map_queries import CitySummary
 from layers.city_map import CityMapLayers, MapView, city_map_figure, zoom_for_bounds
@@ -46,7 +47,9 @@ def header(city: CitySummary, layers: CityMapLayers, now: datetime, language: La
         [
             html.Div(
                 [html.Span(phrase("app_title", language), className="brand"),
-                 html.Span(city.name, className="city", id="city-name")],
+                 html.Span(city.name, className="city", id="city-name"),
+                 nav_links(language, "/")],
+                className="identity",
             ),
             html.Div(
                 [
