@@ -6,8 +6,10 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from geodata.responders import DEFAULT_RESPONSE_AGENCIES, validate_response_agencies
 
 __all__ = ["Settings", "default_data_dir"]
 
@@ -73,6 +75,22 @@ class Settings(BaseSettings):
         default=None,
         description="Directory of initdb/pg_ctl. Default: the newest in /usr/lib/postgresql.",
     )
+    response_agencies: dict[str, tuple[str, ...]] = Field(
+        default_factory=lambda: dict(DEFAULT_RESPONSE_AGENCIES),
+        description=(
+            "Which agency kinds respond to each incident category, as JSON, e.g. "
+            '{"fire": ["fire"], "traffic_accident": ["ambulance", "police"], …}. '
+            "Default: geodata.responders.DEFAULT_RESPONSE_AGENCIES."
+        ),
+    )
     recent_hours: float = Field(
         default=24.0, gt=0, description="Window of recent incidents on the first map, in hours."
     )
+
+    @field_validator("response_agencies", mode="before")
+    @classmethod
+    def _check_response_agencies(cls, value: object) -> object:
+        """A configured mapping overrides the defaults category by category."""
+        if isinstance(value, dict):
+            return validate_response_agencies({**DEFAULT_RESPONSE_AGENCIES, **value})
+        return value
