@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 
 import networkx as nx
@@ -47,7 +48,7 @@ def expected_times(
     graph = nx.DiGraph()
     for row in rows:
         chain = [(0.0, row.source), *sorted(on.get(row.id - first_id + 1, [])), (1.0, row.target)]
-        for (f0, a), (f1, b) in zip(chain, chain[1:], strict=False):
+        for (f0, a), (f1, b) in itertools.pairwise(chain):
             share = f1 - f0
             graph.add_edge(a, b, time=share * row.cost_s, metres=share * row.length_m)
             if row.reverse_cost_s >= 0:
@@ -82,7 +83,7 @@ def conn(engine: Engine) -> Iterator[Connection]:
     n_units=st.integers(1, 12),
     k=st.integers(1, 6),
 )
-def test_ranking_equals_independent_dijkstra(  # noqa: PLR0913
+def test_ranking_equals_independent_dijkstra(
     conn: Connection, seed: int, size: int, oneway_share: float, n_units: int, k: int
 ) -> None:
     rng = np.random.default_rng(seed)
@@ -98,10 +99,9 @@ def test_ranking_equals_independent_dijkstra(  # noqa: PLR0913
             )
             for i in range(n_units)
         }
-        store_units(
-            conn, city_id,
-            [(name, "ambulance", "ambulance", *on_edge(city, *where)) for name, where in placements.items()],
-        )  # fmt: skip
+        units = [(name, "ambulance", "ambulance", *on_edge(city, *where))
+                 for name, where in placements.items()]  # fmt: skip
+        store_units(conn, city_id, units)
         incident_at = (int(rng.integers(1, len(city.edges) + 1)), float(rng.uniform(0.05, 0.95)))
         incident_id = store_incident(conn, city_id, "health", *on_edge(city, *incident_at))
         result = recommend_units(
@@ -199,8 +199,11 @@ def test_each_responding_agency_gets_its_own_ranking(conn: Connection) -> None:
 def test_busy_units_are_not_offered_and_posko_stands_in_for_position(conn: Connection) -> None:
     city = grid_city(np.random.default_rng(3), 4, oneway_share=0.0, drop_share=0.0)
     city_id = store_city(conn, city)
-    ids = store_units(conn, city_id, [("A", "ambulance", "ambulance", *on_edge(city, 1, 0.5)),
-                                      ("B", "ambulance", "ambulance", *on_edge(city, 2, 0.5))])  # fmt: skip
+    ids = store_units(
+        conn, city_id,
+        [("A", "ambulance", "ambulance", *on_edge(city, 1, 0.5)),
+         ("B", "ambulance", "ambulance", *on_edge(city, 2, 0.5))],
+    )  # fmt: skip
     conn.execute(text("UPDATE units SET status = 'dispatched' WHERE id = :id"), {"id": ids["A"]})
     incident_id = store_incident(conn, city_id, "health", *on_edge(city, 4, 0.5))
     options = recommend_units(conn, [incident_id], DEFAULT_RESPONSE_AGENCIES)[0].options
