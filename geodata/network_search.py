@@ -29,8 +29,9 @@ __all__ = [
     "top_speed_ms",
 ]
 
-#: A point farther than this from every road is off the network (metres).
-MAX_SNAP_M = 1000.0
+#: A point farther than this from every road is off the network (metres). Vehicles report
+#: from roads; this allows for GPS error and unmapped alleys (gang) near a road.
+MAX_SNAP_M = 300.0
 METRES_PER_DEGREE_LAT = 110_574.0  # the shortest degree of latitude (at the equator)
 EVERYTHING_S = 1e12  # a search limit that no path reaches
 #: Ids of the virtual edges joining the target point to its edge's ends (pgRouting uses -1
@@ -50,7 +51,6 @@ class Snap:
     edge: int
     source: int
     target: int
-    length_m: float
     cost_s: float
     reverse_cost_s: float  # negative: one-way, no travel target → source
     frac: float
@@ -58,17 +58,17 @@ class Snap:
 
 
 _SNAP = """
-SELECT q.key, e.id AS edge, e.source, e.target, e.length_m, c.cost_s, c.reverse_cost_s,
+SELECT q.key, e.id AS edge, e.source, e.target, e.cost_s, e.reverse_cost_s,
        ST_LineLocatePoint(e.geom, q.pt) AS frac,
        ST_Distance(e.geom::geography, q.pt::geography) AS snap_m
 FROM (SELECT unnest(CAST(:keys AS bigint[])) AS key,
              ST_SetSRID(ST_MakePoint(unnest(CAST(:lons AS float8[])),
                                      unnest(CAST(:lats AS float8[]))), 4326) AS pt) q
 CROSS JOIN LATERAL (
-    SELECT e.* FROM road_edges e WHERE e.city_id = :city_id
-    ORDER BY e.geom <-> q.pt LIMIT 8
+    SELECT e.* FROM road_routing_edges e
+    WHERE e.profile = :profile AND e.city_id = :city_id
+    ORDER BY e.geom <-> q.pt LIMIT 4
 ) e
-JOIN road_edge_costs c ON c.edge_id = e.id AND c.profile = :profile
 """
 
 
@@ -96,8 +96,8 @@ def snap_points(
     for row in sorted(rows, key=lambda r: (r.key, r.snap_m, r.edge)):
         if row.key not in nearest and row.snap_m <= MAX_SNAP_M:
             nearest[row.key] = Snap(
-                row.edge, row.source, row.target, row.length_m, row.cost_s,
-                row.reverse_cost_s, min(max(row.frac, 0.0), 1.0), row.snap_m,
+                row.edge, row.source, row.target, row.cost_s, row.reverse_cost_s,
+                min(max(row.frac, 0.0), 1.0), row.snap_m,
             )  # fmt: skip
     return nearest
 
@@ -116,7 +116,7 @@ def _reversed_edges_sql(
     """The profile's graph reversed (so one search from the target gives times *to* it),
     restricted to ``bbox``, plus the target as vertex -1. Only numbers we computed are
     interpolated."""
-    where = f"c.profile = '{VehicleProfile(profile).value}'"
+    where = f"e.profile = '{VehicleProfile(profile).value}'"
     if bbox is not None:
         where += " AND e.geom && ST_MakeEnvelope({:.8f}, {:.8f}, {:.8f}, {:.8f}, 4326)".format(
             *bbox
@@ -131,9 +131,9 @@ def _reversed_edges_sql(
             f"{(1 - target.frac) * target.reverse_cost_s!r}::float8, -1::float8"
         )
     return (
-        "SELECT e.id, e.target AS source, e.source AS target, c.cost_s AS cost, "
-        "c.reverse_cost_s AS reverse_cost FROM road_edges e JOIN road_edge_costs c "
-        f"ON c.edge_id = e.id WHERE {where} UNION ALL " + " UNION ALL ".join(virtual)
+        "SELECT e.id, e.target AS source, e.source AS target, e.cost_s AS cost, "
+        f"e.reverse_cost_s AS reverse_cost FROM road_routing_edges e WHERE {where} "
+        "UNION ALL " + " UNION ALL ".join(virtual)
     )
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     SmallInteger,
     String,
@@ -44,17 +45,21 @@ from geodata.vocabulary import (
 __all__ = [
     "AdminArea",
     "Agency",
+    "ApiToken",
     "AuditEntry",
     "Base",
     "City",
     "Dispatch",
     "Incident",
     "IncidentCaller",
+    "LiveSnapshot",
     "RoadEdge",
     "RoadEdgeCost",
     "RoadNode",
+    "RoadRoutingEdge",
     "Station",
     "Unit",
+    "UnitPosition",
 ]
 
 NAMING_CONVENTION = {
@@ -375,3 +380,109 @@ class RoadEdgeCost(Base):
         CheckConstraint(one_of("profile", VehicleProfile), name="profile"),
         CheckConstraint("cost_s > 0", name="cost_positive"),
     )
+
+
+class ApiToken(Base):
+    """A token an integration uses on the ingest API; only its SHA-256 digest is stored.
+
+    ``name`` is the integration (a call-taking system, an AVL gateway, a crew's phone app)
+    and the ``source`` of the incidents it writes. A name may hold several tokens (rotation).
+    """
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    city_id: Mapped[int] = mapped_column(ForeignKey("cities.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, comment="SHA-256, hex")
+    token_prefix: Mapped[str] = mapped_column(String(12), comment="Shown to recognise a token")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_api_tokens_name", "name"),)
+
+
+class UnitPosition(Base):
+    """One reported position of a unit (its GPS track), in degrees EPSG:4326.
+
+    ``(unit_id, reported_at)`` is the key, so a phone re-sending its buffered positions
+    stores each once. Plain lon/lat columns, no GiST index: this table is written at the
+    rate of every unit's GPS and read per unit and time range only.
+    """
+
+    __tablename__ = "unit_positions"
+
+    unit_id: Mapped[int] = mapped_column(
+        ForeignKey("units.id", ondelete="CASCADE"), primary_key=True
+    )
+    reported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
+    lon: Mapped[float] = mapped_column(Double)
+    lat: Mapped[float] = mapped_column(Double)
+    speed_kmh: Mapped[float | None] = mapped_column(Double)
+    bearing_deg: Mapped[float | None] = mapped_column(Double)
+    accuracy_m: Mapped[float | None] = mapped_column(Double)
+    source: Mapped[str] = mapped_column(String(64), comment="Integration that reported it")
+    received_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+
+    __table_args__ = (
+        CheckConstraint("lon BETWEEN -180 AND 180 AND lat BETWEEN -90 AND 90", name="degrees"),
+    )
+
+
+class LiveSnapshot(Base):
+    """The shared live picture of a city (open incidents, units, counts), encoded.
+
+    Rebuilt by one worker at a time and read by all (see :mod:`geodata.live_store`). The
+    table is UNLOGGED: it is derived data, rebuilt after a crash, and needs no WAL.
+    """
+
+    __tablename__ = "live_snapshots"
+
+    city_id: Mapped[int] = mapped_column(
+        ForeignKey("cities.id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[int] = mapped_column(BigInteger)
+    epoch: Mapped[int] = mapped_column(BigInteger)
+    built_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
+
+    __table_args__ = ({"prefixes": ["UNLOGGED"]},)
+
+
+#: One partial GiST index per profile: a disk query reads only that profile's rows.
+_ROUTING_GEOM_INDEXES = tuple(
+    Index(
+        f"ix_road_routing_edges_geom_{profile.value}",
+        "geom",
+        postgresql_using="gist",
+        postgresql_where=text(f"profile = '{profile.value}'"),
+    )
+    for profile in VehicleProfile
+)
+
+
+class RoadRoutingEdge(Base):
+    """Routing copy of each edge per profile (geometry and costs in one row, no join).
+
+    Kept current by triggers on ``road_edge_costs`` and ``road_edges``; read by the
+    bounded pgRouting searches, whose speed depends on fetching a disk of edges without a
+    join. Partial GiST indexes per profile serve those disk queries.
+    """
+
+    __tablename__ = "road_routing_edges"
+
+    profile: Mapped[str] = mapped_column(String(16), primary_key=True)
+    id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("road_edges.id", ondelete="CASCADE"), primary_key=True
+    )
+    city_id: Mapped[int] = mapped_column(Integer)
+    source: Mapped[int] = mapped_column(BigInteger)
+    target: Mapped[int] = mapped_column(BigInteger)
+    cost_s: Mapped[float] = mapped_column(Double)
+    reverse_cost_s: Mapped[float] = mapped_column(Double)
+    geom = mapped_column(Geometry("LINESTRING", srid=4326, spatial_index=False), nullable=False)
+
+    __table_args__ = _ROUTING_GEOM_INDEXES

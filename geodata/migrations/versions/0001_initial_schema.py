@@ -52,6 +52,47 @@ BEGIN
 END $$
 """
 
+ROUTING_SYNC = (
+    """
+CREATE FUNCTION tanggap_sync_routing_costs() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        DELETE FROM road_routing_edges r USING old_costs o
+        WHERE r.profile = o.profile AND r.id = o.edge_id;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        INSERT INTO road_routing_edges (profile, id, city_id, source, target, cost_s,
+                                        reverse_cost_s, geom)
+        SELECT n.profile, e.id, e.city_id, e.source, e.target, n.cost_s, n.reverse_cost_s, e.geom
+        FROM new_costs n JOIN road_edges e ON e.id = n.edge_id
+        ORDER BY n.profile, ST_GeoHash(ST_Centroid(e.geom), 7);
+    END IF;
+    RETURN NULL;
+END $$
+""",
+    """
+CREATE FUNCTION tanggap_sync_routing_edges() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE road_routing_edges r
+    SET city_id = n.city_id, source = n.source, target = n.target, geom = n.geom
+    FROM new_edges n WHERE r.id = n.id;
+    RETURN NULL;
+END $$
+""",
+    "CREATE TRIGGER road_edge_costs_insert AFTER INSERT ON road_edge_costs"
+    " REFERENCING NEW TABLE AS new_costs"
+    " FOR EACH STATEMENT EXECUTE FUNCTION tanggap_sync_routing_costs()",
+    "CREATE TRIGGER road_edge_costs_update AFTER UPDATE ON road_edge_costs"
+    " REFERENCING OLD TABLE AS old_costs NEW TABLE AS new_costs"
+    " FOR EACH STATEMENT EXECUTE FUNCTION tanggap_sync_routing_costs()",
+    "CREATE TRIGGER road_edge_costs_delete AFTER DELETE ON road_edge_costs"
+    " REFERENCING OLD TABLE AS old_costs"
+    " FOR EACH STATEMENT EXECUTE FUNCTION tanggap_sync_routing_costs()",
+    "CREATE TRIGGER road_edges_update AFTER UPDATE ON road_edges"
+    " REFERENCING NEW TABLE AS new_edges"
+    " FOR EACH STATEMENT EXECUTE FUNCTION tanggap_sync_routing_edges()",
+)
+
 TRIGGERS = (
     RESOLVE_AREA,
     "CREATE TRIGGER incidents_resolve_area BEFORE INSERT OR UPDATE OF geom, area_id ON incidents"
@@ -64,9 +105,16 @@ TRIGGERS = (
     TOUCH_UPDATED_AT,
     "CREATE TRIGGER incidents_touch_updated_at BEFORE UPDATE ON incidents"
     " FOR EACH ROW EXECUTE FUNCTION tanggap_touch_updated_at()",
+    *ROUTING_SYNC,
 )
 
 DROP_TRIGGERS = (
+    "DROP TRIGGER IF EXISTS road_edges_update ON road_edges",
+    "DROP TRIGGER IF EXISTS road_edge_costs_delete ON road_edge_costs",
+    "DROP TRIGGER IF EXISTS road_edge_costs_update ON road_edge_costs",
+    "DROP TRIGGER IF EXISTS road_edge_costs_insert ON road_edge_costs",
+    "DROP FUNCTION IF EXISTS tanggap_sync_routing_edges()",
+    "DROP FUNCTION IF EXISTS tanggap_sync_routing_costs()",
     "DROP TRIGGER IF EXISTS incidents_touch_updated_at ON incidents",
     "DROP TRIGGER IF EXISTS audit_log_no_truncate ON audit_log",
     "DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log",
@@ -537,6 +585,45 @@ def upgrade() -> None:
         unique=True,
         postgresql_where=sa.text("cleared_at IS NULL"),
     )
+    op.create_table(
+        "road_routing_edges",
+        sa.Column("profile", sa.String(length=16), nullable=False),
+        sa.Column("id", sa.BigInteger(), nullable=False),
+        sa.Column("city_id", sa.Integer(), nullable=False),
+        sa.Column("source", sa.BigInteger(), nullable=False),
+        sa.Column("target", sa.BigInteger(), nullable=False),
+        sa.Column("cost_s", sa.Double(), nullable=False),
+        sa.Column("reverse_cost_s", sa.Double(), nullable=False),
+        sa.Column(
+            "geom",
+            geoalchemy2.types.Geometry(
+                geometry_type="LINESTRING",
+                srid=4326,
+                dimension=2,
+                spatial_index=False,
+                from_text="ST_GeomFromEWKT",
+                name="geometry",
+                nullable=False,
+            ),
+            nullable=False,
+        ),
+        sa.ForeignKeyConstraint(
+            ["id"],
+            ["road_edges.id"],
+            name=op.f("fk_road_routing_edges_id_road_edges"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("profile", "id", name=op.f("pk_road_routing_edges")),
+    )
+    for profile in ("ambulance", "fire_engine", "motorbike", "car"):
+        op.create_index(
+            f"ix_road_routing_edges_geom_{profile}",
+            "road_routing_edges",
+            ["geom"],
+            unique=False,
+            postgresql_using="gist",
+            postgresql_where=sa.text(f"profile = '{profile}'"),
+        )
     for statement in TRIGGERS:
         op.execute(statement)
 
@@ -545,6 +632,7 @@ def downgrade() -> None:
     # The postgis and pgrouting extensions stay: other schemas in the database may use them.
     for statement in DROP_TRIGGERS:
         op.execute(statement)
+    op.drop_table("road_routing_edges")
     op.drop_index(
         "uq_dispatches_active_unit",
         table_name="dispatches",
