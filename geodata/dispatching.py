@@ -89,14 +89,20 @@ def assign_unit(
     unit_id: int,
     *,
     actor: str,
+    recommended: bool = True,
     override_reason: str | None = None,
     now: datetime | None = None,
 ) -> int:
     """Assign an available unit to an open incident; returns the new dispatch id.
 
-    ``override_reason`` records why the supervisor chose another unit than the one
-    recommended. Raises :class:`UnitUnavailableError` if the unit is taken meanwhile.
+    Choosing a unit other than the recommended one (``recommended=False``) needs an
+    ``override_reason``, kept with the dispatch and in the audit log. Raises
+    :class:`UnitUnavailableError` if the unit is taken meanwhile.
     """
+    if not actor.strip():
+        raise DispatchError("Say who assigns the unit (supervisor name).")
+    if not recommended and not (override_reason or "").strip():
+        raise DispatchError("A reason is needed to assign a unit other than the fastest.")
     now = now or datetime.now(UTC)
     unit = _lock_unit(conn, unit_id)
     incident = conn.execute(
@@ -125,7 +131,7 @@ def assign_unit(
     audit.record(
         conn, actor=actor, action="dispatch.assign", entity="incident", entity_id=incident_id,
         details={"unit_id": unit.id, "call_sign": unit.call_sign, "dispatch_id": dispatch_id,
-                 "override_reason": override_reason},
+                 "recommended": recommended, "override_reason": override_reason},
     )  # fmt: skip
     return int(dispatch_id)
 

@@ -10,12 +10,16 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import geopandas as gpd
+import pandas as pd
 from sqlalchemy import Connection, text
+
+from geodata.vocabulary import EMERGENCY_CATEGORIES
 
 __all__ = [
     "CitySummary",
     "area_outlines",
     "city_summary",
+    "open_incidents",
     "recent_incidents",
     "road_lines",
     "station_points",
@@ -80,20 +84,24 @@ def area_outlines(conn: Connection, city_id: int, level: str) -> gpd.GeoDataFram
     )
 
 
-def road_lines(conn: Connection, city_id: int) -> gpd.GeoDataFrame:
-    """The road network merged into as few lines as possible per road class.
+def road_lines(
+    conn: Connection, city_id: int, bbox: tuple[float, float, float, float] | None = None
+) -> gpd.GeoDataFrame:
+    """The road network (within ``bbox`` if given) merged into few lines per road class.
 
     Merging contiguous edges (``ST_LineMerge``) cuts the vertices sent to the browser to
     about a third of the per-edge geometry.
     """
+    within = "" if bbox is None else " AND geom && ST_MakeEnvelope(:x0, :y0, :x1, :y1, 4326)"
+    x0, y0, x1, y1 = bbox or (0.0, 0.0, 0.0, 0.0)
     return gpd.read_postgis(
         text(
             "SELECT road_class, ST_LineMerge(ST_Collect(geom)) AS geom FROM road_edges "
-            "WHERE city_id = :city_id GROUP BY road_class ORDER BY road_class"
+            f"WHERE city_id = :city_id{within} GROUP BY road_class ORDER BY road_class"
         ),
         conn,
         geom_col="geom",
-        params={"city_id": city_id},
+        params={"city_id": city_id, "x0": x0, "y0": y0, "x1": x1, "y1": y1},
     )
 
 
@@ -141,4 +149,37 @@ def recent_incidents(conn: Connection, city_id: int, since: datetime) -> gpd.Geo
         conn,
         geom_col="geom",
         params={"city_id": city_id, "since": since},
+    )
+
+
+def open_incidents(
+    conn: Connection, city_id: int, *, emergencies_only: bool = True
+) -> pd.DataFrame:
+    """Incidents not yet cleared, most urgent first (priority, then oldest), no caller data.
+
+    Columns: incident_id, category, priority, status, received_at (UTC), address,
+    kelurahan, kecamatan, units (call signs on it), lon, lat.
+    """
+    filter_sql = "AND i.category = ANY(:emergency)" if emergencies_only else ""
+    return pd.read_sql_query(
+        text(
+            f"""
+            SELECT i.id AS incident_id, i.category, i.priority, i.status, i.received_at,
+                   i.address, kel.name AS kelurahan, kec.name AS kecamatan,
+                   (SELECT string_agg(u.call_sign, ', ' ORDER BY u.call_sign)
+                    FROM dispatches d JOIN units u ON u.id = d.unit_id
+                    WHERE d.incident_id = i.id AND d.cleared_at IS NULL) AS units,
+                   ST_X(i.geom) AS lon, ST_Y(i.geom) AS lat
+            FROM incidents i
+            LEFT JOIN admin_areas kel ON kel.id = i.area_id
+            LEFT JOIN admin_areas kec ON kec.id = kel.parent_id
+            WHERE i.city_id = :city_id AND i.status <> 'cleared' {filter_sql}
+            ORDER BY i.priority, i.received_at
+            """
+        ),
+        conn,
+        params={
+            "city_id": city_id,
+            "emergency": sorted(c.value for c in EMERGENCY_CATEGORIES),
+        },
     )

@@ -27,9 +27,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
+import pandas as pd
 from sqlalchemy import Connection, text
 
 from geodata.network_search import (
@@ -85,6 +86,7 @@ class IncidentRecommendation:
     """Options per responding agency kind for one incident (ranked ones first)."""
 
     incident_id: int
+    city_id: int
     category: str
     lon: float
     lat: float
@@ -93,6 +95,12 @@ class IncidentRecommendation:
 
     def ranked(self, agency_kind: str) -> list[UnitOption]:
         return [o for o in self.options.get(agency_kind, []) if o.outcome == "ranked"]
+
+    def to_frame(self) -> pd.DataFrame:
+        """All options as one table (one row per unit, agency kinds in response order)."""
+        rows = [asdict(o) for options in self.options.values() for o in options]
+        columns = [f.name for f in fields(UnitOption)]
+        return pd.DataFrame(rows, columns=columns)
 
 
 _INCIDENTS = text(
@@ -306,7 +314,13 @@ def _recommend_one(
             options[candidate.agency_kind].append(option)
     ranked_options = {kind: _ordered(found, k) for kind, found in options.items()}
     return IncidentRecommendation(
-        incident.id, incident.category, incident.lon, incident.lat, snap_distance_m, ranked_options
+        incident.id,
+        incident.city_id,
+        incident.category,
+        incident.lon,
+        incident.lat,
+        snap_distance_m,
+        ranked_options,
     )
 
 

@@ -123,24 +123,44 @@ def demo_city() -> DemoCity:
 
 
 @pytest.fixture(scope="session")
-def demo_url(pg_cluster: EmbeddedPostgres, template_url: URL, demo_city: DemoCity) -> Iterator[URL]:
-    """A database holding the demo city, loaded once per session through the real loader."""
+def demo_databases(
+    pg_cluster: EmbeddedPostgres, template_url: URL, demo_city: DemoCity
+) -> Iterator[tuple[URL, URL]]:
+    """The demo city loaded once through the real loader, and a clone for the live app.
+
+    Tests that check what was loaded read the first; the app's end-to-end tests change the
+    second (assigning units, posting incidents) without disturbing them.
+    """
     url = new_database(pg_cluster, TEMPLATE)
     engine = create_engine(url)
     with engine.begin() as conn:
         load_city(conn, demo_city, synthetic=True)
     engine.dispose()
-    yield url
+    live_url = new_database(pg_cluster, url.database)
+    yield url, live_url
+    drop_database(pg_cluster, live_url)
     drop_database(pg_cluster, url)
 
 
 @pytest.fixture(scope="session")
-def live_app(demo_url: URL, artifacts_dir: Path) -> Iterator[str]:
+def demo_url(demo_databases: tuple[URL, URL]) -> URL:
+    """The demo city as loaded; tests must not change it."""
+    return demo_databases[0]
+
+
+@pytest.fixture(scope="session")
+def live_demo_url(demo_databases: tuple[URL, URL]) -> URL:
+    """A copy of the demo city that the running app may change."""
+    return demo_databases[1]
+
+
+@pytest.fixture(scope="session")
+def live_app(live_demo_url: URL, artifacts_dir: Path) -> Iterator[str]:
     """``tanggap serve`` running on the demo database; yields its base URL."""
     port = free_loopback_port()
     env = {
         **os.environ,
-        "TANGGAP_DATABASE_URL": demo_url.render_as_string(hide_password=False),
+        "TANGGAP_DATABASE_URL": live_demo_url.render_as_string(hide_password=False),
         "TANGGAP_PORT": str(port),
         "TANGGAP_WORKERS": "2",
     }

@@ -177,3 +177,19 @@ def test_two_supervisors_assigning_one_unit_at_once_exactly_one_wins(
     assert "no longer available: first assigned it" in outcomes["second"]
     after = state(engine)
     assert after["active"] == 1 and after["audit"] == "dispatch.assign"
+
+
+def test_overriding_the_recommendation_needs_a_reason_which_is_kept(
+    engine: Engine, scene: dict[str, int]
+) -> None:
+    with pytest.raises(DispatchError, match="reason is needed"), engine.begin() as conn:
+        assign_unit(conn, scene["incident"], scene["AMB-2"], actor="sup", recommended=False)
+    assert state(engine)["active"] == 0
+    with engine.begin() as conn:
+        assign_unit(conn, scene["incident"], scene["AMB-2"], actor="sup", recommended=False,
+                    override_reason="AMB-1 crew on break")  # fmt: skip
+    with engine.connect() as conn:
+        kept = conn.execute(text("SELECT override_reason FROM dispatches")).scalar_one()
+        logged = conn.execute(text("SELECT details FROM audit_log")).scalar_one()
+    assert kept == "AMB-1 crew on break" == logged["override_reason"]
+    assert logged["recommended"] is False
