@@ -28,6 +28,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
+from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
@@ -44,9 +45,15 @@ from geodata.network_search import (
     time_to_target,
     top_speed_ms,
 )
-from geodata.responders import responding_kinds
+from geodata.responders import TYPICAL_PROFILE, responding_kinds
 
-__all__ = ["IncidentRecommendation", "UnitOption", "recommend_units"]
+__all__ = [
+    "IncidentRecommendation",
+    "NearestStation",
+    "UnitOption",
+    "nearest_stations",
+    "recommend_units",
+]
 
 BOUND_SLACK = 0.99
 #: First search limit: the k-th nearest unit's straight-line time at top speed × this + 15 s.
@@ -357,3 +364,75 @@ def _ordered(options: list[UnitOption], k: int) -> list[UnitOption]:
         key=lambda o: (_OUTCOME_ORDER[o.outcome], o.straight_distance_m, o.unit_id),
     )
     return timed[:k] + rest
+
+
+@dataclass(frozen=True)
+class NearestStation:
+    """The posko of one agency kind that a vehicle from it reaches a point from first."""
+
+    agency_kind: str
+    station_id: int
+    station_name: str
+    agency_name: str
+    vehicle_profile: str
+    travel_time_s: float | None  # None: no road path from any posko of this kind
+    straight_distance_m: float
+
+
+_STATIONS = text(
+    """
+    SELECT s.id AS unit_id, s.name AS call_sign, a.kind AS agency_kind, a.name AS agency_name,
+           ST_X(s.geom) AS lon, ST_Y(s.geom) AS lat,
+           ST_Distance(s.geom::geography,
+                       ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography) AS straight_m
+    FROM stations s JOIN agencies a ON a.id = s.agency_id
+    WHERE a.city_id = :city_id AND (CAST(:kinds AS text[]) IS NULL OR a.kind = ANY(:kinds))
+    ORDER BY straight_m, s.id
+    """
+)
+
+
+def nearest_stations(
+    conn: Connection,
+    city_id: int,
+    lon: float,
+    lat: float,
+    *,
+    kinds: Sequence[str] | None = None,
+) -> list[NearestStation]:
+    """For call takers: the posko of each agency kind nearest to a point by road time.
+
+    Each kind is searched with its usual vehicle (:data:`TYPICAL_PROFILE`), exactly, with
+    the same bounded search as :func:`recommend_units` (k = 1).
+    """
+    stations = conn.execute(
+        _STATIONS,
+        {"lon": lon, "lat": lat, "city_id": city_id, "kinds": list(kinds) if kinds else None},
+    ).all()
+    point = SimpleNamespace(lon=lon, lat=lat, city_id=city_id)
+    extent: list[tuple[float, float, float, float]] = []
+
+    def network_extent() -> tuple[float, float, float, float]:
+        if not extent:
+            box = conn.execute(_NETWORK_EXTENT, {"c": city_id}).one()
+            extent.append((box.x0, box.y0, box.x1, box.y1))
+        return extent[0]
+
+    found = []
+    for kind in sorted({row.agency_kind for row in stations}):
+        group = [row for row in stations if row.agency_kind == kind]
+        profile = TYPICAL_PROFILE[kind]
+        target = snap_points(conn, city_id, profile, {0: (lon, lat)})
+        best: tuple[float, Any] | None = None
+        if target:
+            search = _ProfileSearch(conn, point, profile, target[0], group, network_extent)
+            search.run(1)
+            reached = [(search.timed[s.unit_id][0], s) for s in group if s.unit_id in search.timed]
+            if reached:
+                best = min(reached, key=lambda pair: (pair[0], pair[1].unit_id))
+        station = best[1] if best else group[0]
+        found.append(
+            NearestStation(kind, station.unit_id, station.call_sign, station.agency_name, profile,
+                           best[0] if best else None, station.straight_m)
+        )  # fmt: skip
+    return found

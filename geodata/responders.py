@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from geodata.vocabulary import EMERGENCY_CATEGORIES, AgencyKind, IncidentCategory
+from geodata.vocabulary import EMERGENCY_CATEGORIES, AgencyKind, IncidentCategory, VehicleProfile
 
-__all__ = ["DEFAULT_RESPONSE_AGENCIES", "responding_kinds", "validate_response_agencies"]
+__all__ = [
+    "DEFAULT_RESPONSE_AGENCIES",
+    "TYPICAL_PROFILE",
+    "responding_kinds",
+    "validate_response_agencies",
+]
 
 C, A = IncidentCategory, AgencyKind
 
@@ -23,6 +28,18 @@ DEFAULT_RESPONSE_AGENCIES: Mapping[str, tuple[str, ...]] = {
     C.SEARCH_RESCUE: (A.SAR, A.FIRE),
     C.ANIMAL_RESCUE: (A.FIRE,),
     C.OTHER_RESCUE: (A.FIRE, A.SAR),
+}
+
+
+#: The vehicle an agency usually sends, for travel times from a posko (which has no unit).
+TYPICAL_PROFILE: Mapping[str, str] = {
+    A.AMBULANCE: VehicleProfile.AMBULANCE,
+    A.FIRE: VehicleProfile.FIRE_ENGINE,
+    A.POLICE: VehicleProfile.CAR,
+    A.DISASTER: VehicleProfile.CAR,
+    A.SAR: VehicleProfile.CAR,
+    A.TRANSPORT: VehicleProfile.CAR,
+    A.OTHER: VehicleProfile.CAR,
 }
 
 

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Connection, Engine, text
 
-from geodata.recommend import recommend_units
+from geodata.recommend import nearest_stations, recommend_units
 from geodata.responders import DEFAULT_RESPONSE_AGENCIES
 from tests.geodata.networks import GridCity, grid_city, store_city, store_incident, store_units
 
@@ -209,3 +209,33 @@ def test_busy_units_are_not_offered_and_posko_stands_in_for_position(conn: Conne
     options = recommend_units(conn, [incident_id], DEFAULT_RESPONSE_AGENCIES)[0].options
     assert [o.call_sign for o in options["ambulance"]] == ["B"]
     assert options["ambulance"][0].from_station is False
+
+
+def test_nearest_posko_of_each_agency_by_road(conn: Connection) -> None:
+    """Two fire posko: the one nearer in a straight line is behind a one-way street."""
+    city = grid_city(np.random.default_rng(4), 6, oneway_share=0.4, drop_share=0.1)
+    city_id = store_city(conn, city)
+    posko = {"DMK-A": on_edge(city, 3, 0.5), "DMK-B": on_edge(city, 40, 0.5),
+             "PSC-A": on_edge(city, 25, 0.5)}  # fmt: skip
+    kinds = {"DMK-A": "fire", "DMK-B": "fire", "PSC-A": "ambulance"}
+    for kind in sorted(set(kinds.values())):
+        conn.execute(
+            text("INSERT INTO agencies (city_id, code, name, kind) VALUES (:c, :k, :n, :kind)"),
+            {"c": city_id, "k": kind, "n": kind, "kind": kind},
+        )
+    for name, (lon, lat) in posko.items():
+        conn.execute(
+            text("INSERT INTO stations (agency_id, code, name, geom) SELECT id, :n, :name, "
+                 "ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) FROM agencies WHERE code = :k"),
+            {"n": name, "name": name, "lon": lon, "lat": lat, "k": kinds[name]},
+        )  # fmt: skip
+    point_at = (12, 0.3)
+    found = {s.agency_kind: s for s in nearest_stations(conn, city_id, *on_edge(city, *point_at))}
+    fire_times, _ = expected_times(
+        conn, city_id, "fire_engine", {"DMK-A": (3, 0.5), "DMK-B": (40, 0.5)}, point_at
+    )
+    assert set(found) == {"fire", "ambulance"}
+    assert found["fire"].station_name == min(fire_times, key=fire_times.__getitem__)
+    assert found["fire"].travel_time_s == pytest.approx(min(fire_times.values()), rel=1e-6)
+    assert found["fire"].vehicle_profile == "fire_engine"
+    assert found["ambulance"].station_name == "PSC-A"
