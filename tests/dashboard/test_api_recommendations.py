@@ -24,10 +24,11 @@ def scene(engine: Engine) -> dict[str, object]:
     edge = city.edges.geometry
     with engine.begin() as conn:
         city_id = store_city(conn, city)
-        store_units(conn, city_id, [
-            (f"AMB-{i}", "ambulance", "ambulance", *edge.iloc[i * 5].interpolate(0.5, normalized=True).coords[0])
-            for i in range(4)
-        ])  # fmt: skip
+        middles = [edge.iloc[i * 5].interpolate(0.5, normalized=True) for i in range(4)]
+        store_units(
+            conn, city_id,
+            [(f"AMB-{i}", "ambulance", "ambulance", p.x, p.y) for i, p in enumerate(middles)],
+        )  # fmt: skip
         crash_at = edge.iloc[17].interpolate(0.4, normalized=True)
         incident = store_incident(conn, city_id, "health", crash_at.x, crash_at.y)
         token = create_token(conn, "cad", city_id).token
