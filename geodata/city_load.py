@@ -1,30 +1,55 @@
 """Writing a whole city (boundaries, roads, agencies, posko, units, history) in one transaction.
 
-The demo generator and the real-data importers hand over the same shapes (GeoDataFrames in
-EPSG:4326, columns listed on :class:`CityBundle`), so one loader serves both. Bulk tables go
-through COPY; everything happens inside the caller's transaction, so a failure leaves the
-database as it was.
+The demo generator and the real-data importers (:mod:`geodata.importers`) hand over the same
+shapes (GeoDataFrames in EPSG:4326, columns listed on :class:`CityBundle`) to the same
+writers: areas and posko are upserted by code, the road network is written by
+:mod:`geodata.importers.road_store`. Bulk tables go through COPY; everything happens inside
+the caller's transaction, so a failure leaves the database as it was, and writing the same
+rows again changes nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
-import shapely
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Connection, text
 
-from geodata.copy import copy_rows, reserve_ids
+from geodata.copy import copy_rows
+from geodata.importers.area_store import (
+    link_orphan_kelurahan,
+    resolve_incident_areas,
+    upsert_areas,
+)
+from geodata.importers.ewkt import as_multipolygon, ewkt
+from geodata.importers.outcome import UpsertCounts
+from geodata.importers.responder_store import upsert_agencies, upsert_stations
+from geodata.importers.road_store import load_road_network
 from geodata.incidents import IncidentReport, upsert_incidents
-from geodata.vehicle_profiles import edge_costs
 
-__all__ = ["CityBundle", "CityExistsError", "LoadSummary", "city_id_by_code", "load_city"]
+__all__ = [
+    "CityBundle",
+    "CityExistsError",
+    "LoadSummary",
+    "UpsertCounts",
+    "as_multipolygon",
+    "city_id_by_code",
+    "ewkt",
+    "link_orphan_kelurahan",
+    "load_areas",
+    "load_city",
+    "load_responders",
+    "load_road_network",
+    "resolve_incident_areas",
+    "upsert_agencies",
+    "upsert_areas",
+    "upsert_stations",
+]
 
 
 class CityBundle(Protocol):
@@ -79,20 +104,6 @@ class LoadSummary:
     counts: dict[str, int]
 
 
-def ewkt(geometry: BaseGeometry | None) -> str | None:
-    """EWKT in EPSG:4326, as COPY and ``ST_GeomFromEWKT`` accept it."""
-    if geometry is None or geometry.is_empty:
-        return None
-    return f"SRID=4326;{shapely.to_wkt(geometry, rounding_precision=-1)}"
-
-
-def as_multipolygon(geometry: BaseGeometry) -> BaseGeometry:
-    """Polygons are stored as MULTIPOLYGON so that every area has one geometry type."""
-    if isinstance(geometry, shapely.Polygon):
-        return shapely.MultiPolygon([geometry])
-    return geometry
-
-
 def city_id_by_code(conn: Connection, code: str) -> int | None:
     return conn.execute(text("SELECT id FROM cities WHERE code = :code"), {"code": code}).scalar()
 
@@ -139,99 +150,11 @@ def load_city(conn: Connection, bundle: CityBundle, *, synthetic: bool = False) 
 def load_areas(
     conn: Connection, city_id: int, kecamatan: gpd.GeoDataFrame, kelurahan: gpd.GeoDataFrame
 ) -> int:
-    """Insert kecamatan, then kelurahan linked to their kecamatan by code; returns the count."""
-    insert = (
-        "INSERT INTO admin_areas (city_id, level, code, name, parent_id, population, geom) "
-        "VALUES (:city_id, :level, :code, :name, :parent_id, :population, "
-        "ST_GeomFromEWKT(:geom))"
-    )
-    parent_ids: dict[str, int] = {}
-    for row in kecamatan.itertuples(index=False):
-        parent_ids[row.code] = conn.execute(
-            text(insert + " RETURNING id"), _area_params(city_id, "kecamatan", row, None)
-        ).scalar_one()
-    if len(kelurahan):
-        conn.execute(
-            text(insert),
-            [
-                _area_params(city_id, "kelurahan", row, parent_ids.get(row.kecamatan_code))
-                for row in kelurahan.itertuples(index=False)
-            ],
-        )
+    """Upsert kecamatan, then kelurahan (linked by ``kecamatan_code``); returns the row count."""
+    upsert_areas(conn, city_id, "kecamatan", kecamatan)
+    parents = kelurahan.rename(columns={"kecamatan_code": "parent_code"})
+    upsert_areas(conn, city_id, "kelurahan", parents)
     return len(kecamatan) + len(kelurahan)
-
-
-def _area_params(city_id: int, level: str, row: object, parent_id: int | None) -> dict[str, object]:
-    population = getattr(row, "population", None)
-    return {
-        "city_id": city_id,
-        "level": level,
-        "code": row.code,  # type: ignore[attr-defined]
-        "name": row.name,  # type: ignore[attr-defined]
-        "parent_id": parent_id,
-        "population": None if population is None or pd.isna(population) else int(population),
-        "geom": ewkt(as_multipolygon(row.geometry)),  # type: ignore[attr-defined]
-    }
-
-
-def load_road_network(
-    conn: Connection, city_id: int, nodes: gpd.GeoDataFrame, edges: gpd.GeoDataFrame
-) -> dict[str, int]:
-    """COPY a noded network: nodes, edges (ids remapped to fresh ones) and per-profile costs.
-
-    ``length_m`` is computed on the spheroid by PostGIS afterwards, so callers need not.
-    """
-    node_ids = dict(
-        zip(nodes["node_id"].tolist(), reserve_ids(conn, "road_nodes", len(nodes)), strict=True)
-    )
-    edge_ids = reserve_ids(conn, "road_edges", len(edges))
-    copy_rows(
-        conn,
-        "road_nodes",
-        ("id", "city_id", "geom"),
-        zip(node_ids.values(), _repeat(city_id), _ewkb(nodes.geometry), strict=False),
-    )
-    sources = [node_ids[node] for node in edges["source"].tolist()]
-    targets = [node_ids[node] for node in edges["target"].tolist()]
-    copy_rows(
-        conn,
-        "road_edges",
-        ("id", "city_id", "source", "target", "road_class", "name", "oneway", "length_m", "geom"),
-        zip(
-            edge_ids,
-            _repeat(city_id),
-            sources,
-            targets,
-            edges["road_class"].tolist(),
-            edges["name"].tolist(),
-            edges["oneway"].astype(bool).tolist(),
-            _repeat(1.0),  # placeholder, replaced by the geodesic length below
-            _ewkb(edges.geometry),
-            strict=False,
-        ),
-    )
-    conn.execute(
-        text(
-            "UPDATE road_edges SET length_m = GREATEST(ST_Length(geom::geography), 0.01) "
-            "WHERE id BETWEEN :lo AND :hi"
-        ),
-        {"lo": min(edge_ids, default=0), "hi": max(edge_ids, default=-1)},
-    )
-    lengths = pd.read_sql_query(
-        text(
-            "SELECT id AS edge_id, road_class, length_m, oneway FROM road_edges WHERE city_id = :c"
-        ),
-        conn,
-        params={"c": city_id},
-    )
-    costs = edge_costs(lengths)
-    copy_rows(
-        conn,
-        "road_edge_costs",
-        ("edge_id", "profile", "cost_s", "reverse_cost_s"),
-        costs.itertuples(index=False, name=None),
-    )
-    return {"road_nodes": len(nodes), "road_edges": len(edges), "road_edge_costs": len(costs)}
 
 
 def load_responders(
@@ -241,43 +164,33 @@ def load_responders(
     stations: gpd.GeoDataFrame,
     units: pd.DataFrame,
 ) -> dict[str, int]:
-    """Insert agencies, their posko and their units, linked by codes."""
-    agency_ids = {
-        row.agency_code: conn.execute(
+    """Upsert agencies, their posko and their units, linked by codes."""
+    agency_ids = upsert_agencies(conn, city_id, agencies)
+    upsert_stations(conn, agency_ids, stations)
+    station_ids = {
+        (row.agency_id, row.code): row.id
+        for row in conn.execute(
             text(
-                "INSERT INTO agencies (city_id, code, name, kind) "
-                "VALUES (:city_id, :code, :name, :kind) RETURNING id"
+                "SELECT s.id, s.agency_id, s.code FROM stations s "
+                "JOIN agencies a ON a.id = s.agency_id WHERE a.city_id = :c"
             ),
-            {"city_id": city_id, "code": row.agency_code, "name": row.name, "kind": row.kind},
-        ).scalar_one()
-        for row in agencies.itertuples(index=False)
+            {"c": city_id},
+        )
     }
-    station_ids = {}
-    for row in stations.itertuples(index=False):
-        station_ids[row.station_code] = conn.execute(
-            text(
-                "INSERT INTO stations (agency_id, code, name, geom) "
-                "VALUES (:agency, :code, :name, ST_GeomFromEWKT(:geom)) RETURNING id"
-            ),
-            {
-                "agency": agency_ids[row.agency_code],
-                "code": row.station_code,
-                "name": row.name,
-                "geom": ewkt(row.geometry),
-            },
-        ).scalar_one()
     if len(units):
         conn.execute(
             text(
                 "INSERT INTO units (agency_id, call_sign, home_station_id, capability, "
                 "vehicle_profile, status) VALUES (:agency, :call_sign, :station, :capability, "
-                ":profile, :status)"
+                ":profile, :status) ON CONFLICT (agency_id, call_sign) DO NOTHING"
             ),
             [
                 {
-                    "agency": agency_ids[row.agency_code],
+                    "agency": agency_ids[str(row.agency_code)],
                     "call_sign": row.call_sign,
-                    "station": station_ids.get(row.station_code),
+                    "station": station_ids.get(
+                        (agency_ids[str(row.agency_code)], row.station_code)
+                    ),
                     "capability": row.capability,
                     "profile": row.vehicle_profile,
                     "status": row.status,
@@ -285,7 +198,7 @@ def load_responders(
                 for row in units.itertuples(index=False)
             ],
         )
-    return {"agencies": len(agency_ids), "stations": len(station_ids), "units": len(units)}
+    return {"agencies": len(agencies), "stations": len(stations), "units": len(units)}
 
 
 def incident_reports(incidents: gpd.GeoDataFrame) -> list[IncidentReport]:
@@ -357,14 +270,3 @@ def load_dispatch_history(conn: Connection, city_id: int, dispatches: pd.DataFra
     ).rowcount
     conn.execute(text("DROP TABLE dispatch_stage"))
     return inserted
-
-
-def _repeat(value: object) -> Iterable[object]:
-    while True:
-        yield value
-
-
-def _ewkb(geometries: Sequence[BaseGeometry] | gpd.GeoSeries) -> list[str]:
-    """Hex EWKB with SRID 4326, the fastest text form COPY takes for geometry."""
-    array = shapely.set_srid(np.asarray(geometries, dtype=object), 4326)
-    return list(shapely.to_wkb(array, hex=True, include_srid=True))
