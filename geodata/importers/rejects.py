@@ -8,6 +8,7 @@ be imported again as it is: the three extra columns are ignored.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -21,8 +22,22 @@ REJECT_COLUMNS = ("reject_row", "reject_field", "reject_message")
 
 
 def default_rejects_path(source: Path) -> Path:
-    """``data/log.xlsx`` → ``data/log.rejected.csv``, next to the input."""
-    return source.with_name(f"{source.stem}.rejected.csv")
+    """``data/log.xlsx`` → ``data/log.rejected.csv``, next to the input.
+
+    When the input's folder cannot be written (a read-only share, a CD), the file goes to
+    the current directory instead, so a rejected row never makes the import fail.
+    """
+    name = f"{source.stem}.rejected.csv"
+    folder = source.resolve().parent
+    if os.access(folder, os.W_OK) and not _read_only_by_mode(folder):
+        return source.with_name(name)
+    return Path.cwd() / name
+
+
+def _read_only_by_mode(folder: Path) -> bool:
+    # Root passes os.access everywhere; a folder whose mode has no write bit is read-only
+    # by intent (the shared data of this project is such a folder).
+    return not folder.stat().st_mode & 0o222
 
 
 def write_rejects(rejects: Iterable[Reject], rows: pd.DataFrame | None, path: Path) -> Path:

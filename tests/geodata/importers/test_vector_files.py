@@ -115,3 +115,20 @@ def test_a_file_of_several_layers_needs_one_named(tmp_path: Path) -> None:
     with pytest.raises(ImportRefusedError, match=r"several layers \(kecamatan, kelurahan\)"):
         read_vector(path, "polygon")
     assert read_vector(path, "polygon", layer="kelurahan").frame["name"].tolist() == ["kelurahan"]
+
+
+def test_rejects_go_to_the_working_folder_when_the_input_folder_is_read_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from geodata.importers.rejects import default_rejects_path
+
+    data, work = tmp_path / "data", tmp_path / "work"
+    data.mkdir()
+    work.mkdir()
+    assert default_rejects_path(data / "log.csv") == data / "log.rejected.csv"
+    data.chmod(0o555)
+    monkeypatch.chdir(work)
+    try:
+        assert default_rejects_path(data / "log.csv") == work / "log.rejected.csv"
+    finally:
+        data.chmod(0o755)
