@@ -13,6 +13,7 @@ from sqlalchemy.engine import URL
 
 from dashboard.cli_city import city_app, incidents_app
 from dashboard.cli_live import api_app
+from dashboard.cli_reports import reports_app
 from geodata import migrate
 from geodata.database import DatabaseUnavailableError, database_url, make_engine
 from geodata.embedded import PostgresNotInstalledError, port_is_free
@@ -25,6 +26,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(city_app, name="city")
 app.add_typer(incidents_app, name="incidents")
 app.add_typer(api_app, name="api")
+app.add_typer(reports_app, name="report")
 
 
 def say(message: str) -> None:

@@ -18,6 +18,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("/live", "Operasi langsung", "Live operations"),
     ("/wall", "Layar dinding", "Wall display"),
     ("/analytics", "Analitik", "Analytics"),
+    ("/coverage", "Cakupan layanan", "Coverage"),
 )
 
 
