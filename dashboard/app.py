@@ -8,6 +8,7 @@ import dash
 from flask import current_app
 from sqlalchemy import Engine
 
+from dashboard.api import register_api
 from geodata.database import make_engine
 from geodata.settings import Settings
 
@@ -32,6 +33,7 @@ def create_app(settings: Settings) -> dash.Dash:
     )
     app.server.config["TANGGAP_SETTINGS"] = settings
     app.server.config["TANGGAP_ENGINE"] = make_engine(settings.database_url)
+    register_api(app.server)
     app.layout = dash.html.Div([dash.page_container], className="tanggap")
     return app
 

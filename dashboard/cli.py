@@ -12,7 +12,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL
 
 from dashboard.cli_city import city_app, incidents_app
-from dashboard.cli_live import api_app
+from dashboard.cli_live import api_app, simulate_command
 from dashboard.cli_reports import reports_app
 from geodata import migrate
 from geodata.database import DatabaseUnavailableError, database_url, make_engine
@@ -27,6 +27,7 @@ app.add_typer(city_app, name="city")
 app.add_typer(incidents_app, name="incidents")
 app.add_typer(api_app, name="api")
 app.add_typer(reports_app, name="report")
+app.command("simulate")(simulate_command)
 
 
 def say(message: str) -> None:

@@ -83,6 +83,17 @@ class Settings(BaseSettings):
             "Default: geodata.responders.DEFAULT_RESPONSE_AGENCIES."
         ),
     )
+    stale_position_minutes: float = Field(
+        default=5.0, gt=0, description="A unit position older than this (minutes) is drawn grey."
+    )
+    live_tick_s: float = Field(
+        default=0.5, gt=0, description="How often the live page and wall ask for updates (s)."
+    )
+    wall_rotation_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="Seconds between the wall's whole-city and busiest-kecamatan views.",
+    )
     recent_hours: float = Field(
         default=24.0, gt=0, description="Window of recent incidents on the first map, in hours."
     )

@@ -8,6 +8,7 @@ plain style, so the map works with no internet at all.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -30,7 +31,19 @@ from layers.vocabulary import (
     zone_abbreviation,
 )
 
-__all__ = ["OFFLINE_BASEMAP", "CityMapLayers", "MapView", "city_map_figure", "zoom_for_bounds"]
+__all__ = [
+    "LIGHT_BASEMAP",
+    "OFFLINE_BASEMAP",
+    "BasemapPalette",
+    "CityMapLayers",
+    "MapView",
+    "basemap_frames",
+    "basemap_layers",
+    "city_map_figure",
+    "layer_geojson",
+    "station_traces",
+    "zoom_for_bounds",
+]
 
 OFFLINE_BASEMAP = "offline"
 LAND_COLOUR = "#f3f1ec"
@@ -46,6 +59,24 @@ ROAD_STYLE: dict[str, tuple[str, float]] = {
 PRIORITY_SIZE = {1: 17, 2: 13, 3: 10, 4: 7}
 TILE_PX = 512.0  # MapLibre's world width at zoom 0
 COORDINATE_DECIMALS = 5  # ≈ 1 m at the equator: finer only inflates the page
+
+
+@dataclass(frozen=True)
+class BasemapPalette:
+    """Colours of the offline basemap: land, roads by class (colour, width px), boundaries.
+
+    ``background``, when set, paints the world outside the city (the offline style's
+    background is white, too bright beside a dark palette).
+    """
+
+    land: str
+    roads: dict[str, tuple[str, float]]
+    kelurahan: str
+    kecamatan: str
+    background: str | None = None
+
+
+LIGHT_BASEMAP = BasemapPalette(LAND_COLOUR, ROAD_STYLE, kelurahan="#9e9e9e", kecamatan="#455a64")
 
 
 @dataclass(frozen=True)
@@ -108,34 +139,74 @@ def _geojson(frame: gpd.GeoDataFrame) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
-def basemap_layers(layers: CityMapLayers, basemap: str) -> list[dict[str, Any]]:
-    """MapLibre layers drawn beneath the traces: land, roads (offline only), boundaries."""
+def basemap_frames(layers: CityMapLayers) -> dict[str, gpd.GeoDataFrame]:
+    """The frame behind each named basemap layer: land, roads-<class>, kelurahan, kecamatan."""
+    frames = {"land": layers.kecamatan}
+    for road_class in ROAD_STYLE:
+        frames[f"roads-{road_class}"] = layers.roads[layers.roads["road_class"] == road_class]
+    frames["kelurahan"] = layers.kelurahan
+    frames["kecamatan"] = layers.kecamatan
+    return frames
+
+
+def layer_geojson(frame: gpd.GeoDataFrame) -> dict[str, Any]:
+    """A basemap layer's GeoJSON, coordinates rounded to ``COORDINATE_DECIMALS``."""
+    return _geojson(frame)
+
+
+def basemap_layers(
+    layers: CityMapLayers,
+    basemap: str,
+    palette: BasemapPalette = LIGHT_BASEMAP,
+    source_urls: Mapping[str, str] | None = None,
+) -> list[dict[str, Any]]:
+    """MapLibre layers drawn beneath the traces: land, roads (offline only), boundaries.
+
+    Each layer is named (``land``, ``roads-<class>``, ``kelurahan``, ``kecamatan``) so that
+    a page can switch it on and off by name. With ``source_urls`` (name → URL of the
+    layer's GeoJSON, see :func:`layer_geojson`) the browser fetches and caches the geometry
+    instead of receiving it inline with the figure; ``layers`` then only says which exist.
+    """
+    urls = source_urls or {}
+
+    def source(name: str, frame: gpd.GeoDataFrame) -> Any:
+        return urls[name] if name in urls else _geojson(frame)
+
     drawn: list[dict[str, Any]] = []
     offline = basemap == OFFLINE_BASEMAP
+    if offline and palette.background:
+        world = shapely.box(-180.0, -85.0, 180.0, 85.0)
+        drawn.append(
+            {"name": "background", "sourcetype": "geojson", "type": "fill",
+             "source": {"type": "Feature", "properties": {},
+                        "geometry": shapely.geometry.mapping(world)},
+             "color": palette.background, "below": "traces"}
+        )  # fmt: skip
+    frames = basemap_frames(layers)
     if offline and len(layers.kecamatan):
         drawn.append(
-            {"sourcetype": "geojson", "source": _geojson(layers.kecamatan), "type": "fill",
-             "color": LAND_COLOUR, "below": "traces"}
+            {"name": "land", "sourcetype": "geojson", "source": source("land", frames["land"]),
+             "type": "fill", "color": palette.land, "below": "traces"}
         )  # fmt: skip
     if offline:
-        for road_class, (colour, width) in ROAD_STYLE.items():
-            roads = layers.roads[layers.roads["road_class"] == road_class]
-            if len(roads):
+        for road_class, (colour, width) in palette.roads.items():
+            name = f"roads-{road_class}"
+            if len(frames[name]):
                 drawn.append(
-                    {"sourcetype": "geojson", "source": _geojson(roads), "type": "line",
-                     "color": colour, "line": {"width": width}, "below": "traces"}
+                    {"name": name, "sourcetype": "geojson", "source": source(name, frames[name]),
+                     "type": "line", "color": colour, "line": {"width": width}, "below": "traces"}
                 )  # fmt: skip
-    for frame, colour, width, dash in (
-        (layers.kelurahan, "#9e9e9e", 0.8, [2, 2]),
-        (layers.kecamatan, "#455a64", 2.0, None),
+    for name, colour, width, dash in (
+        ("kelurahan", palette.kelurahan, 0.8, [2, 2]),
+        ("kecamatan", palette.kecamatan, 2.0, None),
     ):
-        if len(frame):
+        if len(frames[name]):
             line: dict[str, Any] = {"width": width}
             if dash:
                 line["dash"] = dash
             drawn.append(
-                {"sourcetype": "geojson", "source": _geojson(frame), "type": "line",
-                 "color": colour, "line": line, "below": "traces"}
+                {"name": name, "sourcetype": "geojson", "source": source(name, frames[name]),
+                 "type": "line", "color": colour, "line": line, "below": "traces"}
             )  # fmt: skip
     return drawn
 

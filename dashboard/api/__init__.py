@@ -1,0 +1,33 @@
+"""The ingest API under ``/api/v1``, on the Dash app's Flask server.
+
+One module per resource; each has ``register(api)`` adding its routes. A new resource
+(e.g. ``recommendations.py``) adds itself to :data:`RESOURCES`.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from dashboard.api import (
+    basemap,
+    dispatches,
+    incidents,
+    openapi,
+    osmand,
+    recommendations,
+    units,
+)
+from dashboard.api._core import API_PREFIX, ApiRoutes, make_blueprint
+
+__all__ = ["API_PREFIX", "RESOURCES", "register_api"]
+
+RESOURCES = (incidents, dispatches, recommendations, units, osmand, basemap, openapi)
+
+
+def register_api(server: Flask) -> ApiRoutes:
+    """Add the API's routes to ``server`` (the app's engine is in its config)."""
+    api = ApiRoutes(make_blueprint())
+    for resource in RESOURCES:
+        resource.register(api)
+    server.register_blueprint(api.blueprint)
+    return api

@@ -1,0 +1,118 @@
+"""``/units``: list the city's units, change a unit's status, report positions in batches."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import jsonify, request
+from sqlalchemy import Connection, text
+
+from dashboard.api._core import (
+    ApiError,
+    ApiRoutes,
+    RouteDoc,
+    area_of,
+    check_point,
+    parse,
+    transaction,
+)
+from dashboard.api.schemas import (
+    PositionBatchIn,
+    PositionIn,
+    PositionsOut,
+    UnitsOut,
+    UnitStatusIn,
+    UnitStatusOut,
+    UnitView,
+)
+from geodata.api_tokens import Integration
+from geodata.dispatching import set_unit_status
+from geodata.lifecycle import InvalidTransitionError
+from geodata.unit_positions import (
+    PositionReport,
+    PositionValidationError,
+    record_positions,
+    resolve_units,
+)
+
+__all__ = ["register", "store_positions"]
+
+_UNITS = """
+SELECT u.id, u.call_sign, a.name AS agency, a.kind AS agency_kind, u.vehicle_profile, u.status,
+       ST_Y(u.last_position) AS lat, ST_X(u.last_position) AS lon,
+       u.last_position_at AS position_at, ST_Y(s.geom) AS home_lat, ST_X(s.geom) AS home_lon
+FROM units u JOIN agencies a ON a.id = u.agency_id
+LEFT JOIN stations s ON s.id = u.home_station_id
+WHERE a.city_id = :city_id ORDER BY u.call_sign
+"""
+
+
+def list_units() -> Any:
+    with transaction() as (conn, who):
+        rows = conn.execute(text(_UNITS), {"city_id": who.city_id}).mappings().all()
+    return jsonify(UnitsOut(units=[UnitView(**row) for row in rows]).model_dump(mode="json"))
+
+
+def change_status(call_sign: str) -> Any:
+    body = parse(UnitStatusIn, request.get_json(silent=True))
+    with transaction() as (conn, who):
+        unit = resolve_units(conn, who.city_id, [call_sign]).get(call_sign)
+        if unit is None:
+            raise ApiError(404, f"no unit with call sign '{call_sign}' in this city",
+                           field="call_sign", code="not_found")  # fmt: skip
+        try:
+            status = set_unit_status(conn, unit.id, body.status.value, actor=f"api:{who.name}",
+                                     now=body.at or datetime.now(UTC))  # fmt: skip
+        except InvalidTransitionError as error:
+            raise ApiError(409, str(error), field="status", code="conflict") from None
+    return jsonify(UnitStatusOut(unit=call_sign, status=status.value).model_dump()), 200
+
+
+def store_positions(
+    conn: Connection, who: Integration, fixes: Sequence[PositionIn], prefix: str
+) -> PositionsOut:
+    """Validate and store fixes named by call sign; fields are named ``{prefix}{row}.{field}``."""
+    units = resolve_units(conn, who.city_id, [fix.unit for fix in fixes])
+    area = area_of(who)
+    reports = []
+    for index, fix in enumerate(fixes):
+        where = f"{prefix}{index}." if prefix else ""
+        unit = units.get(fix.unit)
+        if unit is None:
+            raise ApiError(422, f"{where}unit: no unit with call sign '{fix.unit}' in this city",
+                           field=f"{where}unit")  # fmt: skip
+        check_point(fix.lon, fix.lat, area, where)
+        reports.append(PositionReport(unit.id, fix.lon, fix.lat, fix.at, fix.speed_kmh,
+                                      fix.bearing_deg, fix.accuracy_m))  # fmt: skip
+    try:
+        result = record_positions(conn, reports, source=who.name)
+    except PositionValidationError as error:
+        field = error.field_name
+        if prefix and error.index is not None:
+            field = f"{prefix}{error.index}.{field}"
+        raise ApiError(422, str(error), field=field) from None
+    return PositionsOut(stored=result.stored, duplicates=result.duplicates)
+
+
+def report_positions() -> Any:
+    batch = parse(PositionBatchIn, request.get_json(silent=True))
+    with transaction() as (conn, who):
+        out = store_positions(conn, who, batch.positions, "positions.")
+    return jsonify(out.model_dump()), 200
+
+
+def register(api: ApiRoutes) -> None:
+    api.add(RouteDoc("/units", ("GET",), "list_units",
+                     "The city's units: status, last position, home posko", "units",
+                     response=UnitsOut, errors=(401,)),
+            list_units)  # fmt: skip
+    api.add(RouteDoc("/units/<call_sign>/status", ("PUT",), "set_unit_status",
+                     "Move a unit through its duty cycle (stamps its dispatch and incident)",
+                     "units", UnitStatusIn, UnitStatusOut, errors=(401, 404, 409, 422)),
+            change_status)  # fmt: skip
+    api.add(RouteDoc("/units/positions", ("POST",), "report_positions",
+                     "Report up to 1,000 GPS fixes, all or nothing (re-sends ignored)", "units",
+                     PositionBatchIn, PositionsOut),
+            report_positions)  # fmt: skip

@@ -1,0 +1,128 @@
+"""Pieces the operators' page and the wall build alike: the city, its basemap, figures, patches.
+
+The map's figure reaches the browser in two ways. Whole (first load, new epoch), it goes
+into a ``dcc.Store`` with its point arrays as compact typed arrays, and the clientside
+function ``tanggap.unpack`` (``assets/live.js``) turns them into plain arrays for the
+graph. Changes go straight to the graph as a :class:`dash.Patch` of assignments at
+indices, which plain arrays take and typed arrays would not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import dash
+import geopandas as gpd
+from flask import request
+from sqlalchemy.exc import OperationalError
+
+from dashboard.api.basemap import layer_url
+from dashboard.app import current_engine, current_settings
+from dashboard.live_feed import LiveFeed, reachable_basemap
+from geodata import map_queries
+from geodata.live_queries import road_classes
+from geodata.map_queries import CitySummary
+from layers.city_map import CityMapLayers, MapView, basemap_frames, zoom_for_bounds
+from layers.ui_text import phrase
+from layers.vocabulary import Language
+
+__all__ = [
+    "CityContext",
+    "choose_language",
+    "open_city",
+    "packed_figure",
+    "patch_of",
+    "placeholder_figure",
+]
+
+
+@dataclass(frozen=True)
+class CityContext:
+    """The city a live page shows, its static basemap layers and the basemap to use."""
+
+    city: CitySummary
+    base: CityMapLayers
+    kecamatan_bounds: dict[str, tuple[float, float, float, float]]
+    basemap: str
+    language: Language
+    source_urls: dict[str, str]
+
+
+def choose_language(requested: str | None, default: Language) -> Language:
+    return requested if requested in ("id", "en") else default  # type: ignore[return-value]
+
+
+def open_city(feed: LiveFeed, lang: str | None, code: str | None) -> CityContext | str:
+    """The city to show and its basemap layers (four statements), or a message why not."""
+    settings = current_settings()
+    language = choose_language(lang, settings.language)
+    try:
+        with current_engine().connect() as conn:
+            city = map_queries.city_summary(conn, code or settings.default_city)
+            if city is None:
+                return phrase("no_city", language)
+            kecamatan = map_queries.area_outlines(conn, city.id, "kecamatan")
+            classes = road_classes(conn, city.id)
+            base = CityMapLayers(
+                kecamatan=kecamatan,
+                kelurahan=map_queries.area_outlines(conn, city.id, "kelurahan"),
+                # Which road classes exist is all the figure needs: the browser fetches
+                # their geometry from the layer URLs (see ``source_urls``).
+                roads=gpd.GeoDataFrame({"road_class": classes}, geometry=[None] * len(classes)),
+                stations=gpd.GeoDataFrame(geometry=[], crs=4326),
+                incidents=gpd.GeoDataFrame(geometry=[], crs=4326),
+                timezone=city.timezone,
+            )
+    except OperationalError as error:
+        return phrase("database_unavailable", language, error=error.orig)
+    bounds = {
+        str(name): tuple(float(v) for v in geometry.bounds)
+        for name, geometry in zip(kecamatan["name"], kecamatan.geometry, strict=True)
+    }
+    basemap = reachable_basemap(feed, settings.basemap)
+    # Absolute: MapLibre fetches sources from a web worker, where a path has no base.
+    host = request.host_url.rstrip("/")
+    urls = {name: host + layer_url(city.code, name) for name in basemap_frames(base)}
+    return CityContext(city, base, bounds, basemap, language, urls)  # type: ignore[arg-type]
+
+
+def city_view(city: CitySummary, width_px: int = 1000, height_px: int = 620) -> MapView:
+    return MapView(*city.center, zoom=zoom_for_bounds(city.bounds, width_px, height_px))
+
+
+def packed_figure(figure: Any, *, with_layout: bool = True) -> dict[str, Any]:
+    """The figure as the ``*-packed`` stores carry it: typed arrays, no template."""
+    document = figure.to_plotly_json()
+    packed: dict[str, Any] = {"data": document["data"]}
+    if with_layout:
+        layout = dict(document["layout"])
+        layout.pop("template", None)
+        packed["layout"] = layout
+    return packed
+
+
+def placeholder_figure(view: MapView, background: str) -> dict[str, Any]:
+    """An empty map at the city's view, shown for the instant before the real one unpacks."""
+    return {
+        "data": [{"type": "scattermap", "lon": [], "lat": [], "hoverinfo": "skip"}],
+        "layout": {
+            "map": {"style": "white-bg", "center": {"lon": view.lon, "lat": view.lat},
+                    "zoom": view.zoom},
+            "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+            "paper_bgcolor": background,
+            "showlegend": False,
+        },
+    }  # fmt: skip
+
+
+def patch_of(changes: Iterable[tuple[tuple[str | int, ...], Any]]) -> dash.Patch:
+    """A :class:`dash.Patch` making each (location, value) assignment, in order."""
+    patch = dash.Patch()
+    for location, value in changes:
+        target: Any = patch
+        for key in location[:-1]:
+            target = target[key]
+        target[location[-1]] = value
+    return patch

@@ -1,0 +1,228 @@
+"""The wall display: headline counts and the city map, for a screen no one touches.
+
+Dark, large type, no controls. The map rotates between the whole city and the busiest
+kecamatan; a new critical incident flashes the screen and sounds when the browser allows
+(``assets/live.js``). Like the operators' page it reads the shared live state only, which
+holds no caller data, so no caller name or number can reach this page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+from dash import Input, Output, State, clientside_callback, dcc, html, no_update
+
+from dashboard.live_feed import current_feed, frames_of, tick_update, viewer_key
+from dashboard.live_layout import CityContext, city_view, open_city, packed_figure, patch_of
+from geodata.live_state import LiveState
+from layers.live_map import LiveMapStyle, live_map_figure
+from layers.live_queue import incident_details
+from layers.vocabulary import Language, zone_abbreviation
+from layers.wall import DARK_BASEMAP, busiest_kecamatan, new_alerts, rotation_views, wall_headline
+
+dash.register_page(__name__, path="/wall", title="Tanggap — Layar dinding")
+
+#: Markers half again as large: the wall is read from across the room.
+WALL_STYLE = LiveMapStyle(palette=DARK_BASEMAP, marker_scale=1.5, hover="skip")
+MAP_PX = (1300, 900)
+WORDS: dict[str, dict[Language, str]] = {
+    "open": {"id": "Kejadian terbuka", "en": "Open incidents"},
+    "units": {"id": "Unit siaga", "en": "Units available"},
+    "median": {"id": "Waktu tanggap hari ini", "en": "Response time today"},
+    "median_note": {"id": "median, diterima → tiba di lokasi ({n} kejadian)",
+                    "en": "median, received → on scene ({n} incidents)"},
+    "calls": {"id": "Panggilan hari ini", "en": "Calls today"},
+    "prank": {"id": "iseng / kosong: {share}", "en": "prank / ghost: {share}"},
+    "city": {"id": "Seluruh kota", "en": "Whole city"},
+    "busiest": {"id": "Kecamatan tersibuk: {name}", "en": "Busiest kecamatan: {name}"},
+    "alert": {"id": "KEJADIAN KRITIS", "en": "CRITICAL INCIDENT"},
+}  # fmt: skip
+
+
+def word(key: str, language: Language, **values: object) -> str:
+    return WORDS[key][language].format(**values)
+
+
+def headline_tiles(state: LiveState, language: Language) -> list[Any]:
+    """The tiles of counts; rebuilt only when the incidents, units or today's counts move."""
+    today = state.today
+    headline = wall_headline(
+        state.incidents, state.units, calls_today=today.calls,
+        prank_ghost_today=today.prank_ghost, responded_today=today.responded,
+        median_response_s=today.median_response_s, language=language,
+    )  # fmt: skip
+    categories = [
+        html.Li([html.Span(className="dot", style={"background": c.colour}),
+                 html.Span(c.label, className="name"), html.Span(c.count, className="n")])
+        for c in headline.open_by_category[:6]
+    ]  # fmt: skip
+    agencies = [
+        html.Li([html.Span(className="dot", style={"background": a.colour}),
+                 html.Span(a.label, className="name"),
+                 html.Span(f"{a.available}/{a.total}", className="n")])
+        for a in headline.units_by_agency
+    ]  # fmt: skip
+    return [
+        html.Section([html.H2(word("open", language)),
+                      html.Div(headline.open_total, className="big", id="wall-open-total"),
+                      html.Ul(categories, className="rows")], className="tile"),
+        html.Section([html.H2(word("units", language)), html.Ul(agencies, className="rows")],
+                     className="tile"),
+        html.Section([html.H2(word("median", language)),
+                      html.Div(headline.median_response, className="big", id="wall-median"),
+                      html.Div(word("median_note", language, n=headline.responded),
+                               className="note")], className="tile"),
+        html.Section([html.H2(word("calls", language)),
+                      html.Div(headline.calls_today, className="big", id="wall-calls"),
+                      html.Div(word("prank", language, share=headline.prank_ghost_share),
+                               className="note", id="wall-prank")], className="tile"),
+    ]  # fmt: skip
+
+
+def headline_key(state: LiveState) -> str:
+    latest = [int(f["changed"].max()) if len(f) else 0 for f in (state.incidents, state.units)]
+    return f"{state.epoch}|{latest}|{state.today_changed}"
+
+
+def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any:
+    feed = current_feed()
+    context = open_city(feed, lang, city)
+    if isinstance(context, str):
+        return html.Div(context, className="notice wall-notice")
+    state = feed.state(context.city.id)
+    view = city_view(context.city, *MAP_PX)
+    packed, viewer, tiles = None, None, []
+    if state is not None:
+        style = LiveMapStyle(basemap=context.basemap, palette=DARK_BASEMAP, marker_scale=1.5,
+                             hover="skip")  # fmt: skip
+        figure = live_map_figure(context.base, frames_of(state), view, language=context.language,
+                                 style=style, source_urls=context.source_urls)  # fmt: skip
+        figure.update_layout(map={"uirevision": "wall-0"})
+        packed = packed_figure(figure)
+        viewer = {"key": viewer_key(state), "version": state.version, "epoch": state.epoch,
+                  "headline": headline_key(state)}  # fmt: skip
+        tiles = headline_tiles(state, context.language)
+    return html.Div(
+        [
+            html.Header([
+                html.Div([html.Span("TANGGAP 112", className="brand"),
+                          html.Span(context.city.name, className="city")]),
+                html.Div(word("city", context.language), id="wall-view", className="view"),
+                html.Div([html.Div(id="wall-clock", className="clock"),
+                          html.Div(id="wall-date", className="date")], className="when"),
+            ], className="wall-header"),
+            html.Div([
+                html.Div(tiles, id="wall-tiles", className="wall-tiles"),
+                html.Div([dcc.Graph(id="wall-map", className="wall-map",
+                                    figure={"data": [], "layout": {}},
+                                    config={"displayModeBar": False, "scrollZoom": False}),
+                          html.Div(id="wall-alert", className="wall-alert")],
+                         className="wall-map-wrap"),
+            ], className="wall-body"),
+            dcc.Store(id="wall-packed", data=packed),
+            dcc.Store(id="wall-viewer", data=viewer),
+            dcc.Store(id="wall-page", data=wall_page_data(context)),
+            dcc.Store(id="wall-alert-data"),
+            dcc.Store(id="wall-alert-status"),
+            dcc.Interval(id="wall-tick", interval=int(feed.options.tick_s * 1000)),
+            dcc.Interval(id="wall-rotate", interval=int(feed.options.wall_rotation_s * 1000)),
+            dcc.Interval(id="wall-clock-tick", interval=1000),
+        ],
+        id="wall-page",
+        className="wall",
+        lang=context.language,
+    )  # fmt: skip
+
+
+def wall_page_data(context: CityContext) -> dict[str, Any]:
+    return {
+        "city_id": context.city.id, "timezone": context.city.timezone,
+        "zone": zone_abbreviation(context.city.timezone), "language": context.language,
+        "bounds": list(context.city.bounds), "kecamatan": context.kecamatan_bounds,
+    }  # fmt: skip
+
+
+clientside_callback(
+    dash.ClientsideFunction("tanggap", "unpack"),
+    Output("wall-map", "figure"),
+    Input("wall-packed", "data"),
+    State("wall-map", "figure"),
+)
+clientside_callback(
+    dash.ClientsideFunction("tanggap", "clock"),
+    Output("wall-clock", "children"),
+    Output("wall-date", "children"),
+    Input("wall-clock-tick", "n_intervals"),
+    State("wall-page", "data"),
+)
+clientside_callback(
+    dash.ClientsideFunction("tanggap", "alert"),
+    Output("wall-alert-status", "data"),
+    Input("wall-alert-data", "data"),
+)
+
+
+def alert_lines(state: LiveState, since: int, page: dict[str, Any]) -> list[str]:
+    """One line per critical incident new since ``since``: what, when, where (no caller)."""
+    language: Language = page["language"]
+    lines = []
+    for _, row in new_alerts(state.incidents, since, state.built_at_s).iterrows():
+        what, when, _status, where = incident_details(
+            row, page["timezone"], state.built_at_s, language
+        )
+        lines.append(f"{word('alert', language)}: {what} · {where} · {when}")
+    return lines
+
+
+@dash.callback(
+    Output("wall-map", "figure", allow_duplicate=True),
+    Output("wall-packed", "data", allow_duplicate=True),
+    Output("wall-viewer", "data", allow_duplicate=True),
+    Output("wall-tiles", "children"),
+    Output("wall-alert-data", "data"),
+    Input("wall-tick", "n_intervals"),
+    State("wall-viewer", "data"),
+    State("wall-page", "data"),
+    prevent_initial_call=True,
+)
+def tick(_: int | None, viewer: Any, page: Any) -> tuple[Any, ...]:
+    """The map's changes, the tiles when their numbers moved, and any new critical alert."""
+    state = current_feed().state(page["city_id"])
+    if state is None:
+        return (no_update,) * 5
+    update = tick_update(state, viewer, language=page["language"], style=WALL_STYLE)
+    if update.viewer is None:
+        return (no_update,) * 5
+    figure = patch_of(update.changes) if update.changes else no_update
+    packed = {"data": update.traces} if update.traces is not None else no_update
+    key = headline_key(state)
+    tiles = no_update if viewer and viewer.get("headline") == key else \
+        headline_tiles(state, page["language"])  # fmt: skip
+    lines = alert_lines(state, int(viewer.get("version", 0)), page) if viewer else []
+    alert = {"seq": state.version, "lines": lines} if lines else no_update
+    return figure, packed, {**update.viewer, "headline": key}, tiles, alert
+
+
+@dash.callback(
+    Output("wall-map", "figure", allow_duplicate=True),
+    Output("wall-view", "children"),
+    Input("wall-rotate", "n_intervals"),
+    State("wall-page", "data"),
+    prevent_initial_call=True,
+)
+def rotate(n: int | None, page: Any) -> tuple[Any, Any]:
+    """Every period, the next view: the whole city, then the busiest kecamatan."""
+    state = current_feed().state(page["city_id"])
+    busiest = busiest_kecamatan(state.incidents) if state is not None else None
+    kecamatan = {name: tuple(bounds) for name, bounds in page["kecamatan"].items()}
+    views = rotation_views(tuple(page["bounds"]), kecamatan, busiest,  # type: ignore[arg-type]
+                           width_px=MAP_PX[0], height_px=MAP_PX[1])  # fmt: skip
+    name, view = views[(n or 0) % len(views)]
+    label = word("city", page["language"]) if name is None else \
+        word("busiest", page["language"], name=name)  # fmt: skip
+    return patch_of([
+        (("layout", "map", "center"), {"lon": view.lon, "lat": view.lat}),
+        (("layout", "map", "zoom"), view.zoom),
+        (("layout", "map", "uirevision"), f"wall-{n}"),
+    ]), label  # fmt: skip

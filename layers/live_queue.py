@@ -1,0 +1,204 @@
+"""The incident queue beside the live map, the map's legend, and the details of a point.
+
+Pure: takes the live frames (see :mod:`layers.live_map`) and returns display rows in the
+chosen language; times are shown in the city's zone, ages in minutes, hours or days.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from layers.live_map import (
+    AGE_ALPHA,
+    CATEGORY_ORDER,
+    UNIT_STATUS_COLOURS,
+    UNIT_STATUS_LABELS,
+)
+from layers.vocabulary import (
+    AGENCY_KIND_COLOURS,
+    AGENCY_KIND_LABELS,
+    CATEGORY_COLOURS,
+    CATEGORY_LABELS,
+    INCIDENT_STATUS_LABELS,
+    Language,
+    label,
+    zone_abbreviation,
+)
+
+__all__ = [
+    "LegendEntry",
+    "QueueFilter",
+    "QueueRow",
+    "age_text",
+    "filter_options",
+    "incident_details",
+    "incident_queue",
+    "legend_entries",
+    "unit_details",
+]
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """What the operator narrowed the queue to; an empty set means all."""
+
+    categories: frozenset[str] = frozenset()
+    agencies: frozenset[str] = frozenset()
+    kecamatan: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One open incident as the queue lists it."""
+
+    incident_id: int
+    category: str
+    colour: str
+    priority: int
+    age: str
+    place: str
+    status: str
+    agencies: str
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    label: str
+    colour: str
+    count: int | None = None
+
+
+def age_text(seconds: float, language: Language) -> str:
+    """'4 mnt', '2 j 05 mnt', '3 hari' (or 'min', 'h', 'days' in English)."""
+    minutes = max(0, int(seconds // 60))
+    words = {"id": ("mnt", "j", "hari"), "en": ("min", "h", "days")}[language]
+    if minutes < 60:
+        return f"{minutes} {words[0]}"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} {words[1]} {minutes % 60:02d} {words[0]}"
+    return f"{minutes // 1440} {words[2]}"
+
+
+def _matching(incidents: pd.DataFrame, chosen: QueueFilter) -> pd.DataFrame:
+    rows = incidents[incidents["incident_id"] >= 0]
+    if chosen.categories:
+        rows = rows[rows["category"].isin(chosen.categories)]
+    if chosen.kecamatan:
+        rows = rows[rows["kecamatan"].isin(chosen.kecamatan)]
+    if chosen.agencies:
+        kinds = rows["agencies"].str.split(",")
+        rows = rows[kinds.map(lambda ks: bool(chosen.agencies.intersection(ks)))]
+    return rows
+
+
+def _place(kelurahan: str, kecamatan: str, language: Language) -> str:
+    parts = [f"Kel. {kelurahan}" if kelurahan else "", f"Kec. {kecamatan}" if kecamatan else ""]
+    return ", ".join(p for p in parts if p) or (
+        "lokasi belum ada" if language == "id" else "no location"
+    )
+
+
+def _queue_row(row: dict[Any, Any], now_s: float, language: Language) -> QueueRow:
+    kinds = [kind for kind in str(row["agencies"]).split(",") if kind]
+    return QueueRow(
+        incident_id=int(row["incident_id"]),
+        category=label(CATEGORY_LABELS, row["category"], language),
+        colour=CATEGORY_COLOURS.get(row["category"], "#616161"),
+        priority=int(row["priority"]),
+        age=age_text(now_s - float(row["received_at_s"]), language),
+        place=_place(row["kelurahan"], row["kecamatan"], language),
+        status=label(INCIDENT_STATUS_LABELS, row["status"], language),
+        agencies=", ".join(label(AGENCY_KIND_LABELS, kind, language) for kind in kinds),
+    )
+
+
+def incident_queue(
+    incidents: pd.DataFrame,
+    chosen: QueueFilter,
+    now_s: float,
+    language: Language,
+    limit: int = 50,
+) -> tuple[list[QueueRow], int]:
+    """Open incidents, most urgent first (priority, then longest waiting); and how many match."""
+    rows = _matching(incidents, chosen).sort_values(
+        ["priority", "received_at_s", "incident_id"], kind="stable"
+    )
+    shown = [_queue_row(row, now_s, language) for row in rows.head(limit).to_dict("records")]
+    return shown, len(rows)
+
+
+def filter_options(
+    incidents: pd.DataFrame, kecamatan: list[str], language: Language
+) -> dict[str, list[dict[str, str]]]:
+    """Choices of the three filters: every category and agency kind, the city's kecamatan."""
+    del incidents  # every choice is offered, open incidents or not, so the list never jumps
+    return {
+        "categories": [
+            {"label": label(CATEGORY_LABELS, c, language), "value": c} for c in CATEGORY_ORDER
+        ],
+        "agencies": [
+            {"label": label(AGENCY_KIND_LABELS, k, language), "value": k}
+            for k in AGENCY_KIND_LABELS
+        ],
+        "kecamatan": [{"label": name, "value": name} for name in sorted(kecamatan)],
+    }
+
+
+def legend_entries(incidents: pd.DataFrame, language: Language) -> dict[str, list[LegendEntry]]:
+    """Categories with open incidents (and how many), unit statuses, agencies, ages."""
+    counts = incidents.loc[incidents["incident_id"] >= 0, "category"].value_counts()
+    categories = [
+        LegendEntry(label(CATEGORY_LABELS, c, language), CATEGORY_COLOURS[c], int(counts[c]))
+        for c in CATEGORY_ORDER
+        if c in counts.index
+    ]
+    statuses = [
+        LegendEntry(UNIT_STATUS_LABELS[s][language], colour)
+        for s, colour in UNIT_STATUS_COLOURS.items()
+    ]
+    agencies = [
+        LegendEntry(label(AGENCY_KIND_LABELS, kind, language), colour)
+        for kind, colour in AGENCY_KIND_COLOURS.items()
+    ]
+    ages = ("< 10 mnt", "< 30 mnt", "< 2 j", "≥ 2 j") if language == "id" else (
+        "< 10 min", "< 30 min", "< 2 h", "≥ 2 h")  # fmt: skip
+    fading = [
+        LegendEntry(text, f"rgba(120,120,120,{alpha:g})")
+        for text, alpha in zip(ages, AGE_ALPHA, strict=True)
+    ]
+    return {"categories": categories, "statuses": statuses, "agencies": agencies, "ages": fading}
+
+
+def _local(epoch_s: float, timezone: str) -> str:
+    when = datetime.fromtimestamp(epoch_s, UTC).astimezone(ZoneInfo(timezone))
+    return f"{when:%H:%M} {zone_abbreviation(timezone)}"
+
+
+def incident_details(row: pd.Series, timezone: str, now_s: float, language: Language) -> list[str]:
+    """Lines describing an open incident (never caller data: the frame holds none)."""
+    received = "diterima" if language == "id" else "received"
+    return [
+        f"{label(CATEGORY_LABELS, row['category'], language)} · P{int(row['priority'])}",
+        f"{received} {_local(row['received_at_s'], timezone)} "
+        f"({age_text(now_s - row['received_at_s'], language)})",
+        label(INCIDENT_STATUS_LABELS, row["status"], language),
+        _place(row["kelurahan"], row["kecamatan"], language),
+    ]
+
+
+def unit_details(row: pd.Series, timezone: str, now_s: float, language: Language) -> list[str]:
+    """Lines describing a unit: call sign, agency, status, when its position was reported."""
+    status = UNIT_STATUS_LABELS.get(row["status"], {}).get(language, row["status"])
+    at = row["position_at_s"]
+    if row["stale"] > 0:
+        word = "Posisi usang" if language == "id" else "Stale position"
+        position = f"{word}: {age_text(now_s - at, language)}"
+    else:
+        word = "Posisi" if language == "id" else "Position"
+        position = f"{word} {_local(at, timezone)}"
+    return [row["call_sign"], row["agency_name"], status, position]

@@ -1,0 +1,163 @@
+"""Slots of the live picture: stable, versioned, compacted; patched equals reloaded."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from geodata.live_state import (
+    COMPACT_MIN_FREE,
+    INCIDENT_FIELDS,
+    UNIT_FIELDS,
+    LiveRows,
+    LiveState,
+    TodayCounts,
+    advance,
+    decode,
+    encode,
+)
+
+NOW = 1_780_000_000.0
+TODAY = TodayCounts(calls=10, prank_ghost=4, responded=2, median_response_s=540.0)
+
+
+def incidents(*rows: tuple[int, str, int, float]) -> pd.DataFrame:
+    """(id, category, priority, age in seconds) → open incident rows."""
+    return pd.DataFrame(
+        {
+            "incident_id": [r[0] for r in rows],
+            "category": [r[1] for r in rows],
+            "priority": [r[2] for r in rows],
+            "status": ["received"] * len(rows),
+            "received_at_s": [int(NOW - r[3]) for r in rows],
+            "lon": [105.0 + r[0] / 1000 for r in rows],
+            "lat": [-5.0 - r[0] / 1000 for r in rows],
+            "kecamatan": ["Uji"] * len(rows),
+            "kelurahan": [None] * len(rows),
+            "agencies": ["fire"] * len(rows),
+        },
+        columns=[f for f in INCIDENT_FIELDS if f != "age_class"],
+    )
+
+
+def units(*rows: tuple[int, float | None, float]) -> pd.DataFrame:
+    """(id, lon or None, seconds since the last report) → unit rows."""
+    return pd.DataFrame(
+        {
+            "unit_id": [r[0] for r in rows],
+            "call_sign": [f"AMB-{r[0]:02d}" for r in rows],
+            "agency_kind": ["ambulance"] * len(rows),
+            "agency_name": ["PSC 119"] * len(rows),
+            "status": ["available"] * len(rows),
+            "lon": [np.nan if r[1] is None else r[1] for r in rows],
+            "lat": [np.nan if r[1] is None else -5.1 for r in rows],
+            "position_at_s": [-1 if r[1] is None else int(NOW - r[2]) for r in rows],
+        },
+        columns=[f for f in UNIT_FIELDS if f != "stale"],
+    )
+
+
+STATIONS = pd.DataFrame(
+    {"station_id": [1], "name": ["Posko"], "agency_name": ["Damkar"], "agency_kind": ["fire"],
+     "units": [2], "units_available": [1], "lon": [105.1], "lat": [-5.1]}
+)  # fmt: skip
+
+
+def rows(incident_rows: pd.DataFrame, unit_rows: pd.DataFrame, now: float = NOW) -> LiveRows:
+    return LiveRows(incident_rows, unit_rows, STATIONS, TODAY, now)
+
+
+def step(previous: LiveState | None, live: LiveRows) -> LiveState:
+    return advance(previous, live, city_id=1, stale_after_s=300)
+
+
+def test_first_state_puts_incidents_oldest_first_with_age_classes_and_stale_units() -> None:
+    state = step(None, rows(incidents((7, "fire", 1, 60), (3, "health", 2, 4000)),
+                            units((1, 105.1, 30), (2, 105.2, 900), (3, None, 0))))  # fmt: skip
+    assert (state.version, state.epoch) == (1, 1)
+    assert list(state.incidents["incident_id"]) == [3, 7]
+    assert list(state.incidents["age_class"]) == [2, 0]
+    assert list(state.units["stale"]) == [0, 1, 0]
+    assert len(state.located_units()) == 2
+
+
+def test_nothing_changed_keeps_the_version() -> None:
+    live = rows(incidents((1, "fire", 1, 60)), units((1, 105.1, 30)))
+    first = step(None, live)
+    again = step(first, rows(live.incidents, live.units, NOW + 1))
+    assert again.version == first.version and again.built_at_s == NOW + 1
+
+
+def test_a_moved_unit_changes_its_slot_only() -> None:
+    first = step(None, rows(incidents((1, "fire", 1, 60)), units((1, 105.1, 30), (2, 105.2, 30))))
+    moved = step(first, rows(incidents((1, "fire", 1, 60)), units((1, 105.1, 30), (2, 105.25, 1))))
+    assert moved.version == 2
+    assert list(moved.units["changed"]) == [1, 2]
+    assert list(moved.incidents["changed"]) == [1]
+
+
+def test_a_cleared_incident_frees_its_slot_and_a_new_one_takes_it() -> None:
+    first = step(None, rows(incidents((1, "fire", 1, 60), (2, "health", 2, 30)), units()))
+    cleared = step(first, rows(incidents((2, "health", 2, 30)), units()))
+    assert list(cleared.incidents["incident_id"]) == [-1, 2]
+    assert np.isnan(cleared.incidents["lon"][0])
+    refilled = step(cleared, rows(incidents((2, "health", 2, 30), (9, "crime", 3, 0)), units()))
+    assert list(refilled.incidents["incident_id"]) == [9, 2]
+    assert list(refilled.incidents["added"]) == [3, 1]
+    assert refilled.epoch == first.epoch
+
+
+def test_many_free_slots_start_a_new_compact_epoch() -> None:
+    many = incidents(*[(i, "prank", 4, 60) for i in range(1, 2 * COMPACT_MIN_FREE)])
+    first = step(None, rows(many, units()))
+    few = step(first, rows(incidents((5, "prank", 4, 60)), units()))
+    assert few.epoch == first.epoch + 1
+    assert list(few.incidents["incident_id"]) == [5]
+
+
+def test_encode_decode_round_trip() -> None:
+    state = step(None, rows(incidents((1, "fire", 1, 60)), units((1, 105.1, 30), (2, None, 0))))
+    back = decode(encode(state))
+    pd.testing.assert_frame_equal(back.incidents, state.incidents)
+    pd.testing.assert_frame_equal(back.units, state.units)
+    pd.testing.assert_frame_equal(back.stations, state.stations)
+    assert back.today == state.today and back.version == state.version
+
+
+def apply_changes(view: pd.DataFrame, state_slots: pd.DataFrame, since: int) -> pd.DataFrame:
+    """What a viewer at version ``since`` holds after receiving the changed slots."""
+    changed = state_slots.index[state_slots["changed"] > since]
+    grown = view.reindex(range(len(state_slots)))
+    grown.loc[changed] = state_slots.loc[changed, view.columns]
+    return grown
+
+
+worlds = st.lists(
+    st.lists(st.tuples(st.integers(1, 40), st.sampled_from(["fire", "health"]),
+                       st.integers(1, 4), st.floats(0, 9000)),
+             max_size=25, unique_by=lambda r: r[0]),
+    min_size=1, max_size=8,
+)  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(worlds, st.integers(0, 7))
+def test_a_viewer_patched_from_any_version_equals_the_state(
+    sequence: list[list[tuple[int, str, int, float]]], start: int
+) -> None:
+    states = []
+    state = None
+    for t, world in enumerate(sequence):
+        state = step(state, rows(incidents(*world), units(), NOW + t))
+        states.append(state)
+    assert state is not None
+    viewer = states[min(start, len(states) - 1)]
+    if viewer.epoch != state.epoch:
+        return  # a viewer of an older epoch reloads in full
+    fields = list(INCIDENT_FIELDS)
+    patched = apply_changes(viewer.incidents[fields], state.incidents, viewer.version)
+    pd.testing.assert_frame_equal(
+        patched.reset_index(drop=True), state.incidents[fields], check_dtype=False
+    )
