@@ -12,7 +12,8 @@ from geodata.schema import Base
 
 TABLES = {
     "cities", "admin_areas", "agencies", "stations", "units", "incidents", "incident_callers",
-    "dispatches", "audit_log", "road_nodes", "road_edges", "road_edge_costs", "road_routing_edges", "api_tokens", "unit_positions", "live_snapshots",
+    "dispatches", "audit_log", "road_nodes", "road_edges", "road_edge_costs",
+    "road_routing_edges", "api_tokens", "unit_positions", "live_snapshots",
 }  # fmt: skip
 
 
