@@ -20,6 +20,7 @@ import pandas as pd
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Connection, text
 
+from geodata import audit
 from geodata.copy import copy_rows
 from geodata.importers.area_store import (
     link_orphan_kelurahan,
@@ -137,13 +138,10 @@ def load_city(conn: Connection, bundle: CityBundle, *, synthetic: bool = False) 
     reports = incident_reports(bundle.incidents)
     counts["incidents"] = len(upsert_incidents(conn, city_id, reports).inserted_ids)
     counts["dispatches"] = load_dispatch_history(conn, city_id, bundle.dispatches)
-    conn.execute(
-        text(
-            "INSERT INTO audit_log (actor, action, entity, entity_id, details) "
-            "VALUES ('tanggap', 'city.load', 'city', :id, CAST(:details AS jsonb))"
-        ),
-        {"id": str(city_id), "details": pd.Series(counts).to_json()},
-    )
+    audit.record(
+        conn, actor="tanggap", action="city.load", entity="city", entity_id=city_id,
+        details=counts,
+    )  # fmt: skip
     return LoadSummary(city_id, counts)
 
 

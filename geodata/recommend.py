@@ -132,6 +132,19 @@ _CANDIDATES = text(
     """
 )
 
+
+def _extent_lookup(conn: Connection) -> Callable[[int], tuple[float, float, float, float]]:
+    """A city's road-network extent, asked lazily (only a search that may have to cover
+    the whole network needs it) and once per city for the life of the lookup."""
+
+    @functools.cache
+    def extent(city_id: int) -> tuple[float, float, float, float]:
+        box = conn.execute(_NETWORK_EXTENT, {"c": city_id}).one()
+        return (box.x0, box.y0, box.x1, box.y1)
+
+    return extent
+
+
 _NETWORK_EXTENT = text(
     "SELECT ST_XMin(b) AS x0, ST_YMin(b) AS y0, ST_XMax(b) AS x1, ST_YMax(b) AS y1 "
     "FROM (SELECT ST_Extent(geom)::geometry AS b FROM road_nodes WHERE city_id = :c) e"
@@ -238,14 +251,7 @@ def recommend_units(
     """
     order = {incident_id: index for index, incident_id in enumerate(incident_ids)}
     incidents = conn.execute(_INCIDENTS, {"ids": list(incident_ids)}).all()
-    extents: dict[int, tuple[float, float, float, float]] = {}
-
-    def network_extent(city_id: int) -> tuple[float, float, float, float]:
-        # Needed only when a search may have to cover the whole network: asked lazily.
-        if city_id not in extents:
-            box = conn.execute(_NETWORK_EXTENT, {"c": city_id}).one()
-            extents[city_id] = (box.x0, box.y0, box.x1, box.y1)
-        return extents[city_id]
+    network_extent = _extent_lookup(conn)
 
     return [
         _recommend_one(
@@ -410,13 +416,7 @@ def nearest_stations(
         {"lon": lon, "lat": lat, "city_id": city_id, "kinds": list(kinds) if kinds else None},
     ).all()
     point = SimpleNamespace(lon=lon, lat=lat, city_id=city_id)
-    extent: list[tuple[float, float, float, float]] = []
-
-    def network_extent() -> tuple[float, float, float, float]:
-        if not extent:
-            box = conn.execute(_NETWORK_EXTENT, {"c": city_id}).one()
-            extent.append((box.x0, box.y0, box.x1, box.y1))
-        return extent[0]
+    network_extent = functools.partial(_extent_lookup(conn), city_id)
 
     found = []
     for kind in sorted({row.agency_kind for row in stations}):

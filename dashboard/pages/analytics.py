@@ -21,7 +21,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import OperationalError
 
 from dashboard.app import current_engine, current_settings
-from dashboard.navigation import nav_links
+from dashboard.page_parts import city_background, top_bar
 from geodata import map_queries
 from geodata.analytics.heat_cells import resolution_for_zoom
 from geodata.analytics.monthly import gather_monthly, parse_month
@@ -34,7 +34,7 @@ from layers.analytics import charts, funnel, heatmap, tables
 from layers.analytics.exports import csv_text, export_filename, geojson_text, png_config
 from layers.analytics.monthly_report import MONTH_NAMES, monthly_report_html
 from layers.analytics.text import INTERVAL_LABELS, number, phrase
-from layers.city_map import CityMapLayers, MapView, basemap_layers, zoom_for_bounds
+from layers.city_map import MapView, zoom_for_bounds
 from layers.ui_text import phrase as ui_phrase
 from layers.vocabulary import (
     AGENCY_KIND_LABELS,
@@ -117,30 +117,6 @@ def section(
     heading = html.H3(title, id=title_id) if title_id else html.H3(title)
     head = html.Div([heading, exports], className="an-section-head")
     return html.Section([head, *body], className="an-section wide" if wide else "an-section")
-
-
-def header(city: CitySummary, language: Language, path: str = "/analytics") -> Any:
-    other: Language = "en" if language == "id" else "id"
-    return html.Header(
-        [html.Div([html.Span(ui_phrase("app_title", language), className="brand"),
-                   html.Span(city.name, className="city"), nav_links(language, path)],
-                  className="identity"),
-         html.Div([dcc.Link(ui_phrase("language_switch", language), href=f"{path}?lang={other}",
-                            refresh=True, className="lang")], className="facts")],
-        className="topbar",
-    )  # fmt: skip
-
-
-def background(conn: Connection, city: CitySummary, basemap: str) -> list[dict[str, Any]]:
-    """The basemap drawn beneath the analytics maps: land, roads (offline), boundaries."""
-    empty = gpd.GeoDataFrame(geometry=[], crs=4326)
-    layers = CityMapLayers(
-        kecamatan=map_queries.area_outlines(conn, city.id, "kecamatan"),
-        kelurahan=map_queries.area_outlines(conn, city.id, "kelurahan"),
-        roads=map_queries.road_lines(conn, city.id), stations=empty, incidents=empty,
-        timezone=city.timezone,
-    )  # fmt: skip
-    return basemap_layers(layers, basemap)
 
 
 def response_outputs(
@@ -265,7 +241,7 @@ def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any
             selection = Selection(first, last, resolution=config.heat_resolution)
             view = response_view(conn, summary, selection, config)
             kecamatan = map_queries.area_outlines(conn, summary.id, "kecamatan")
-            base = (settings.basemap, background(conn, summary, settings.basemap))
+            base = (settings.basemap, city_background(conn, summary, settings.basemap))
     except OperationalError as error:
         return html.Div(ui_phrase("database_unavailable", language, error=error.orig),
                         className="notice error")  # fmt: skip
@@ -321,7 +297,7 @@ def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any
     ], className="an-report")  # fmt: skip
     return html.Div(
         [
-            header(summary, language, "/analytics"), banner,
+            top_bar(summary, language, "/analytics"), banner,
             dcc.Store(id="an-context", data={"city": summary.code, "language": language}),
             dcc.Store(id="an-resolution-used", data=config.heat_resolution),
             dcc.Download(id="an-download"), dcc.Download(id="an-report-download"),
@@ -427,7 +403,7 @@ def update_calls(tab: str, first: str, last: str, context: dict[str, str]) -> An
     with current_engine().connect() as conn:
         city = city_for(conn, context["city"])
         view = calls_view(conn, city, date.fromisoformat(first[:10]), date.fromisoformat(last[:10]))
-        base = (basemap, background(conn, city, basemap))
+        base = (basemap, city_background(conn, city, basemap))
     return calls_tab(view, city, choose_language(context["language"], "id"), base)
 
 

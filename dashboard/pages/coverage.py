@@ -11,7 +11,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import dash
-import geopandas as gpd
 import pandas as pd
 from dash import ALL, Input, Output, Patch, State, ctx, dcc, html
 from dash.exceptions import PreventUpdate
@@ -19,7 +18,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import OperationalError
 
 from dashboard.app import current_engine, current_settings
-from dashboard.navigation import nav_links
+from dashboard.page_parts import city_background, top_bar
 from geodata import map_queries
 from geodata.analytics.agency_coverage import CoverageView, coverage_view
 from geodata.analytics.standards import AnalyticsConfig
@@ -28,7 +27,7 @@ from geodata.vocabulary import AgencyKind
 from layers.analytics import coverage_map, tables
 from layers.analytics.exports import csv_text, export_filename, geojson_text, png_config
 from layers.analytics.text import number, percent, phrase
-from layers.city_map import CityMapLayers, MapView, basemap_layers, zoom_for_bounds
+from layers.city_map import MapView, zoom_for_bounds
 from layers.ui_text import phrase as ui_phrase
 from layers.vocabulary import AGENCY_KIND_LABELS, Language, label
 
@@ -67,30 +66,6 @@ def export_buttons(layer: str, language: Language, formats: tuple[str, ...]) -> 
 def section(title: str, body: list[Any], exports: Any = None, wide: bool = False) -> Any:
     head = html.Div([html.H3(title), exports], className="an-section-head")
     return html.Section([head, *body], className="an-section wide" if wide else "an-section")
-
-
-def header(city: CitySummary, language: Language) -> Any:
-    other: Language = "en" if language == "id" else "id"
-    return html.Header(
-        [html.Div([html.Span(ui_phrase("app_title", language), className="brand"),
-                   html.Span(city.name, className="city"), nav_links(language, "/coverage")],
-                  className="identity"),
-         html.Div([dcc.Link(ui_phrase("language_switch", language),
-                            href=f"/coverage?lang={other}", refresh=True, className="lang")],
-                  className="facts")],
-        className="topbar",
-    )  # fmt: skip
-
-
-def background(conn: Connection, city: CitySummary, basemap: str) -> list[dict[str, Any]]:
-    empty = gpd.GeoDataFrame(geometry=[], crs=4326)
-    layers = CityMapLayers(
-        kecamatan=map_queries.area_outlines(conn, city.id, "kecamatan"),
-        kelurahan=map_queries.area_outlines(conn, city.id, "kelurahan"),
-        roads=map_queries.road_lines(conn, city.id), stations=empty, incidents=empty,
-        timezone=city.timezone,
-    )  # fmt: skip
-    return basemap_layers(layers, basemap)
 
 
 def compute(city: CitySummary, kind: str, mode: str, target: Any, allowance: Any) -> CoverageView:
@@ -201,7 +176,7 @@ def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any
             summary = map_queries.city_summary(conn, city or settings.default_city)
             if summary is None:
                 return html.Div(ui_phrase("no_city", language), className="notice")
-            base = (settings.basemap, background(conn, summary, settings.basemap))
+            base = (settings.basemap, city_background(conn, summary, settings.basemap))
         view = compute(summary, AgencyKind.FIRE.value, "planned", None, None)
     except OperationalError as error:
         return html.Div(ui_phrase("database_unavailable", language, error=error.orig),
@@ -211,7 +186,7 @@ def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any
     banner = html.Div(ui_phrase("synthetic_banner", language), className="synthetic") \
         if summary.is_synthetic else None  # fmt: skip
     return html.Div([
-        header(summary, language), banner,
+        top_bar(summary, language, "/coverage"), banner,
         dcc.Store(id="cv-context", data={"city": summary.code, "language": language}),
         dcc.Download(id="cv-download"),
         controls(language),

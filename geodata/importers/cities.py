@@ -7,7 +7,6 @@ against. Each import that changes something leaves one line in the audit log.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Connection, text
 
+from geodata import audit
 from geodata.importers.ewkt import as_multipolygon, ewkt
 from geodata.importers.outcome import ImportRefusedError
 from geodata.importers.vector_files import read_vector
@@ -127,10 +127,7 @@ def audit_import(
     conn: Connection, city_id: int, action: str, details: Mapping[str, object]
 ) -> None:
     """One audit-log line for an import that changed something."""
-    conn.execute(
-        text(
-            "INSERT INTO audit_log (actor, action, entity, entity_id, details) "
-            "VALUES ('tanggap import', :action, 'city', :id, CAST(:details AS jsonb))"
-        ),
-        {"action": action, "id": str(city_id), "details": json.dumps(details, default=str)},
-    )
+    audit.record(
+        conn, actor="tanggap import", action=action, entity="city", entity_id=city_id,
+        details=details,
+    )  # fmt: skip
