@@ -81,7 +81,7 @@ def populate(engine: Engine) -> int:
         unit_ids = conn.execute(text("SELECT id FROM units ORDER BY id")).scalars().all()
         x0, y0, x1, y1 = city.boundary.bounds
         lon, lat = rng.uniform(x0, x1, len(unit_ids)), rng.uniform(y0, y1, len(unit_ids))
-        record_positions(conn, [PositionReport(u, float(x), float(y), NOW - timedelta(seconds=30))
+        record_positions(conn, [PositionReport(u, float(x), float(y), NOW - timedelta(minutes=2))
                                 for u, x, y in zip(unit_ids, lon, lat, strict=True)],
                          source="bench")  # fmt: skip
         ilon = rng.uniform(x0, x1, OPEN_INCIDENTS)
@@ -96,9 +96,11 @@ def populate(engine: Engine) -> int:
         ])  # fmt: skip
         # They came in over the last two hours, not all at once: their last change is old,
         # as it is in steady operation (the producer reads only what changed lately).
-        conn.execute(text("ALTER TABLE incidents DISABLE TRIGGER incidents_touch_updated_at"))
-        conn.execute(text("UPDATE incidents SET updated_at = received_at"))
-        conn.execute(text("ALTER TABLE incidents ENABLE TRIGGER incidents_touch_updated_at"))
+        # Likewise the units: parked where they last reported, two minutes ago.
+        for table, last_change in (("incidents", "received_at"), ("units", "last_position_at")):
+            conn.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER {table}_touch_updated_at"))
+            conn.execute(text(f"UPDATE {table} SET updated_at = {last_change}"))
+            conn.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER {table}_touch_updated_at"))
     return int(city_id)
 
 

@@ -113,7 +113,7 @@ def revoke_tokens(conn: Connection, name: str, prefix: str | None = None) -> int
     ).rowcount
 
 
-_AUTHENTICATE = f"""
+_AUTHENTICATE = text(f"""
 WITH found AS (
     SELECT id, name, city_id, last_used_at FROM api_tokens
     WHERE token_hash = :hash AND revoked_at IS NULL
@@ -127,14 +127,14 @@ WITH found AS (
 SELECT found.id, found.name, found.city_id, ST_XMin(c.boundary) AS x0, ST_YMin(c.boundary) AS y0,
        ST_XMax(c.boundary) AS x1, ST_YMax(c.boundary) AS y1
 FROM found JOIN cities c ON c.id = found.city_id
-"""
+""")
 
 
 def authenticate(conn: Connection, token: str) -> Integration | None:
     """The integration holding ``token``, or None if unknown or revoked. One statement."""
     if not token.startswith(TOKEN_PREFIX):
         return None
-    row = conn.execute(text(_AUTHENTICATE), {"hash": digest(token)}).first()
+    row = conn.execute(_AUTHENTICATE, {"hash": digest(token)}).first()
     if row is None:
         return None
     bounds = None if row.x0 is None else (row.x0, row.y0, row.x1, row.y1)

@@ -8,14 +8,13 @@ resent older snapshot never erases a step already recorded. A batch is all-or-no
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import IntegrityError
 
 from geodata.coordinates import INDONESIA_BBOX, BoundingBox, CoordinateError, check_lon_lat
-from geodata.copy import copy_rows
 from geodata.lifecycle import INCIDENT_TIME_COLUMN
 from geodata.vocabulary import IncidentCategory, IncidentStatus
 
@@ -116,22 +115,6 @@ def validate_report(
     return report
 
 
-_STAGE_COLUMNS = (
-    "ord", "source", "external_id", "category", "priority", "geom", "address",
-    *LIFECYCLE_COLUMNS, "caller_name", "caller_phone",
-)  # fmt: skip
-
-_CREATE_STAGE = """
-CREATE TEMP TABLE incident_stage (
-    ord integer, source text, external_id text, category text, priority smallint,
-    geom geometry(Point, 4326), address text,
-    received_at timestamptz, dispatched_at timestamptz, en_route_at timestamptz,
-    on_scene_at timestamptz, cleared_at timestamptz,
-    caller_name text, caller_phone text
-) ON COMMIT DROP
-"""
-
-
 def _status_case(time_of: Mapping[str, str]) -> str:
     """SQL CASE giving the status from the latest lifecycle time that is not NULL."""
     branches = " ".join(
@@ -147,15 +130,26 @@ STATUS_FROM_TIMES_SQL = _status_case({column: column for column in LIFECYCLE_COL
 _MERGED = {
     column: f"COALESCE(incidents.{column}, EXCLUDED.{column})" for column in LIFECYCLE_COLUMNS
 }
-_UPSERT = f"""
+#: The batch as one row per report, from one array parameter per column (``:name`` below).
+_INPUT_COLUMNS = {
+    "source": "text", "external_id": "text", "category": "text", "priority": "smallint",
+    "lon": "double precision", "lat": "double precision", "address": "text",
+    **{column: "timestamptz" for column in LIFECYCLE_COLUMNS},
+}  # fmt: skip
+_INPUT = f"""
+SELECT * FROM unnest(
+    {", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in _INPUT_COLUMNS.items())}
+) WITH ORDINALITY AS input({", ".join(_INPUT_COLUMNS)}, ord)
+"""
+_UPSERT = text(f"""
 INSERT INTO incidents AS incidents (
     city_id, source, external_id, category, priority, status, geom, address,
     {", ".join(LIFECYCLE_COLUMNS)}
 )
 SELECT :city_id, source, external_id, category, priority,
-       {STATUS_FROM_TIMES_SQL}, geom, address,
+       {STATUS_FROM_TIMES_SQL}, ST_SetSRID(ST_MakePoint(lon, lat), 4326), address,
        {", ".join(LIFECYCLE_COLUMNS)}
-FROM incident_stage ORDER BY ord
+FROM ({_INPUT}) AS input ORDER BY ord
 ON CONFLICT (source, external_id) DO UPDATE SET
     category = EXCLUDED.category,
     priority = EXCLUDED.priority,
@@ -170,17 +164,19 @@ WHERE (incidents.category, incidents.priority, incidents.geom, incidents.address
        COALESCE(EXCLUDED.address, incidents.address),
        {", ".join(_MERGED[column] for column in LIFECYCLE_COLUMNS[1:])})
 RETURNING id, (xmax = 0) AS inserted
-"""
+""")
 
-_UPSERT_CALLERS = """
+_UPSERT_CALLERS = text("""
 INSERT INTO incident_callers (incident_id, caller_name, caller_phone)
-SELECT i.id, s.caller_name, s.caller_phone
-FROM incident_stage s JOIN incidents i USING (source, external_id)
-WHERE s.caller_name IS NOT NULL OR s.caller_phone IS NOT NULL
+SELECT i.id, c.caller_name, c.caller_phone
+FROM unnest(CAST(:source AS text[]), CAST(:external_id AS text[]),
+            CAST(:caller_name AS text[]), CAST(:caller_phone AS text[]))
+     AS c(source, external_id, caller_name, caller_phone)
+JOIN incidents i USING (source, external_id)
 ON CONFLICT (incident_id) DO UPDATE SET
     caller_name = COALESCE(EXCLUDED.caller_name, incident_callers.caller_name),
     caller_phone = COALESCE(EXCLUDED.caller_phone, incident_callers.caller_phone)
-"""
+""")
 
 
 def upsert_incidents(
@@ -194,7 +190,10 @@ def upsert_incidents(
 
     Every report is validated first; one bad report rejects the whole batch (nothing is
     written) with an error naming its row and field. Duplicates within the batch are
-    refused too. Cost: one COPY and three statements, whatever the batch size.
+    refused too. A conflict with the stored lifecycle times raises the same error after the
+    statement failed: the caller's transaction must then be rolled back (nothing of the
+    batch was written). Cost: one statement (``unnest`` of one array per column), and a
+    second for the batch's caller data if it has any, whatever the batch size.
     """
     seen: dict[tuple[str, str], int] = {}
     for index, report in enumerate(reports):
@@ -209,27 +208,20 @@ def upsert_incidents(
         seen[key] = index
     if not reports:
         return UpsertResult([], [], 0)
-    conn.execute(text(_CREATE_STAGE))
-    copy_rows(
-        conn, "incident_stage", _STAGE_COLUMNS, (_stage_row(i, r) for i, r in enumerate(reports))
-    )
+    columns = {name: [getattr(r, name) for r in reports] for name in _INPUT_COLUMNS}
     try:
-        with conn.begin_nested():
-            rows = conn.execute(text(_UPSERT), {"city_id": city_id}).all()
+        rows = conn.execute(_UPSERT, {"city_id": city_id, **columns}).all()
     except IntegrityError as error:
-        conn.execute(text("DROP TABLE IF EXISTS incident_stage"))
         raise IncidentValidationError(
             f"conflicts with the stored incident: {error.orig}", field_name="lifecycle times"
         ) from None
-    conn.execute(text(_UPSERT_CALLERS))
-    conn.execute(text("DROP TABLE incident_stage"))
+    with_caller = [r for r in reports if r.caller_name is not None or r.caller_phone is not None]
+    if with_caller:
+        conn.execute(
+            _UPSERT_CALLERS,
+            {name: [getattr(r, name) for r in with_caller]
+             for name in ("source", "external_id", "caller_name", "caller_phone")},
+        )  # fmt: skip
     inserted = [int(row.id) for row in rows if row.inserted]
     updated = [int(row.id) for row in rows if not row.inserted]
     return UpsertResult(inserted, updated, len(reports) - len(rows))
-
-
-def _stage_row(index: int, report: IncidentReport) -> tuple[object, ...]:
-    geom = None if report.lon is None else f"SRID=4326;POINT({report.lon!r} {report.lat!r})"
-    values = {f.name: getattr(report, f.name) for f in fields(report)}
-    values.update(ord=index, geom=geom)
-    return tuple(values[column] for column in _STAGE_COLUMNS)

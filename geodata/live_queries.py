@@ -50,8 +50,9 @@ WHERE i.city_id = :city_id AND {which}
 ORDER BY i.id
 """
 _ALL_OPEN = "i.status <> 'cleared'"
-#: Incidents touched lately, cleared or not (``updated_at`` is kept by a trigger).
+#: Incidents (units) touched lately, cleared or not (``updated_at`` is kept by a trigger).
 _CHANGED = "i.updated_at >= to_timestamp(:since)"
+_UNITS_CHANGED = "u.updated_at >= to_timestamp(:since)"
 
 _UNITS = """
 SELECT u.id AS unit_id, u.call_sign, a.kind AS agency_kind, a.name AS agency_name, u.status,
@@ -59,7 +60,7 @@ SELECT u.id AS unit_id, u.call_sign, a.kind AS agency_kind, a.name AS agency_nam
        COALESCE(CAST(floor(extract(epoch FROM u.last_position_at)) AS bigint), -1)
            AS position_at_s
 FROM units u JOIN agencies a ON a.id = u.agency_id
-WHERE a.city_id = :city_id
+WHERE a.city_id = :city_id AND {which}
 ORDER BY u.id
 """
 
@@ -100,23 +101,24 @@ def read_live_rows(
 ) -> LiveRows:
     """Everything the live picture shows for ``city_id``, as the database has it now.
 
-    With ``changed_since_s`` (epoch seconds), only the incidents changed since then are read
-    (``complete`` is False): a few rows instead of every open incident. Times are epoch
-    seconds by the database's clock (one clock for every worker). Cost: four statements.
+    With ``changed_since_s`` (epoch seconds), only the incidents and units changed since
+    then are read (``complete`` is False): a few rows instead of every open incident and
+    every unit. Times are epoch seconds by the database's clock (one clock for every
+    worker). Cost: four statements.
     """
     params: dict[str, Any] = {"city_id": city_id}
-    which = _ALL_OPEN
+    which, units_which = _ALL_OPEN, "TRUE"
     if changed_since_s is not None:
-        which, params["since"] = _CHANGED, changed_since_s
+        which, units_which, params["since"] = _CHANGED, _UNITS_CHANGED, changed_since_s
     incidents = pd.read_sql_query(text(_OPEN_INCIDENTS.format(which=which)), conn, params=params)
     incidents[["lon", "lat"]] = incidents[["lon", "lat"]].astype(float).round(6)
     responders = incidents["category"].map(
         {category.value: kind.value for category, kind in RESPONDING_AGENCY.items()}
     )
     incidents["agencies"] = incidents["agencies"].fillna(responders).fillna("")
-    params = {"city_id": city_id}  # the other statements take the city only
-    units = pd.read_sql_query(text(_UNITS), conn, params=params)
+    units = pd.read_sql_query(text(_UNITS.format(which=units_which)), conn, params=params)
     units[["lon", "lat"]] = units[["lon", "lat"]].astype(float).round(6)
+    params = {"city_id": city_id}  # the other statements take the city only
     stations = pd.read_sql_query(text(_STATIONS), conn, params=params)
     today = conn.execute(text(_TODAY), params).one()
     median = today.median_response_s

@@ -9,13 +9,14 @@ slots are compacted and the ``epoch`` moves on: viewers of an older epoch reload
 
 Pure: :func:`advance` takes the previous state and the rows read now (all open incidents,
 or only those changed lately); :func:`encode` and :func:`decode` turn a state into compact
-bytes (columnar arrays) and back, without pickle.
+bytes (columnar arrays in NumPy's ``.npz``) and back, without pickle.
 """
 
 from __future__ import annotations
 
-import base64
+import io
 import json
+import zipfile
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -38,7 +39,7 @@ __all__ = [
 #: Open incidents by age: class 0 under 10 min, 1 under 30 min, 2 under 2 h, 3 older.
 AGE_CLASS_BOUNDS_S = (600, 1800, 7200)
 #: Version of the encoded form; a snapshot of another one is rebuilt, not read.
-FORMAT = 2
+FORMAT = 3
 #: Compact the slots (a new epoch) when this many, and this share, of them are free.
 COMPACT_MIN_FREE = 256
 COMPACT_FREE_SHARE = 0.25
@@ -79,7 +80,8 @@ class LiveRows:
     incidents: INCIDENT_FIELDS but ``age_class`` (``agencies`` comma-separated kinds);
     units: UNIT_FIELDS but ``stale``; stations: STATION_FIELDS. When ``complete`` is
     False, ``incidents`` holds only the incidents changed lately, cleared ones included (with
-    their ``status``), to merge into the previous state's open incidents.
+    their ``status``), and ``units`` only the units changed lately, to merge into the
+    previous state's (a unit removed is noticed at the next complete read).
     """
 
     incidents: pd.DataFrame
@@ -140,34 +142,46 @@ def advance(
     """
     version = after[1] + 1 if previous is None else previous.version + 1
     read: dict[str, Any] = {"incidents_read_s": rows.now_s}
+    is_open = rows.incidents["status"] != "cleared"
+    open_rows = _with_age_class(rows.incidents[is_open], rows.now_s)
+    # Every open incident (complete rows), or only the changed ones and the ids that closed.
+    closed_ids = None
     if rows.complete or previous is None:
-        current = rows.incidents
         read["full_read_s"] = rows.now_s
     else:
-        current = _merged(previous.open_incidents(), rows.incidents)
-    current = current[current["status"] != "cleared"]
-    incidents = _with_age_class(current, rows.now_s)
+        closed_ids = rows.incidents.loc[~is_open, "incident_id"].to_numpy()
     units = _with_staleness(rows.units, rows.now_s, stale_after_s)
     stations = _typed(rows.stations.sort_values("station_id"), _STATION_EMPTY)
-    if previous is None or _needs_compaction(previous.incidents, len(incidents)):
+    if previous is None or _needs_compaction(
+        previous.incidents, _occupied_after(previous.incidents, open_rows, closed_ids)
+    ):
         epoch = after[0] + 1 if previous is None else previous.epoch + 1
+        if previous is not None and closed_ids is not None:
+            open_rows = _merged(previous.open_incidents(), open_rows, "incident_id", closed_ids)
+            every_unit = _merged(previous.units[previous.units["unit_id"] >= 0], units, "unit_id")
+            units = _with_staleness(every_unit, rows.now_s, stale_after_s)
         return LiveState(
             city_id, version, epoch, rows.now_s,
-            _fresh_slots(incidents.sort_values("received_at_s", kind="stable"), version,
+            _fresh_slots(open_rows.sort_values("received_at_s", kind="stable"), version,
                          _INCIDENT_EMPTY, added=True),
             _fresh_slots(units.sort_values("unit_id"), version, _UNIT_EMPTY, added=False),
             stations, version, rows.today, version, rows.now_s,
             read.get("full_read_s", previous.full_read_s if previous else rows.now_s),
         )  # fmt: skip
     incident_slots, incidents_moved = _reslot(
-        previous.incidents, incidents, "incident_id", version, _INCIDENT_EMPTY, added=True
-    )
+        previous.incidents, open_rows, "incident_id", version, _INCIDENT_EMPTY,
+        added=True, gone_keys=closed_ids,
+    )  # fmt: skip
+    incident_slots, aged = _aged(incident_slots, rows.now_s, version)
     unit_slots, units_moved = _reslot(
-        previous.units, units, "unit_id", version, _UNIT_EMPTY, added=False
-    )
+        previous.units, units, "unit_id", version, _UNIT_EMPTY, added=False,
+        gone_keys=None if closed_ids is None else np.empty(0, dtype=np.int64),
+    )  # fmt: skip
+    unit_slots, staled = _staled(unit_slots, rows.now_s, stale_after_s, version)
     stations_moved = not _same_frame(previous.stations, stations)
     today_moved = previous.today != rows.today
-    if not (incidents_moved or units_moved or stations_moved or today_moved):
+    moved = incidents_moved or aged or units_moved or staled
+    if not (moved or stations_moved or today_moved):
         return replace(previous, built_at_s=rows.now_s, **read)
     return LiveState(
         city_id=city_id,
@@ -185,24 +199,66 @@ def advance(
     )
 
 
-def _merged(open_rows: pd.DataFrame, changed: pd.DataFrame) -> pd.DataFrame:
-    """Open incidents as they were, with the changed ones replaced (or added, or cleared)."""
-    kept = open_rows[~open_rows["incident_id"].isin(changed["incident_id"])]
-    columns = [name for name in INCIDENT_FIELDS if name != "age_class"]
+def _occupied_after(slots: pd.DataFrame, open_rows: pd.DataFrame, closed_ids: Any) -> int:
+    """How many incident slots will be occupied once ``open_rows`` (and closures) apply."""
+    if closed_ids is None:
+        return len(open_rows)
+    ids = slots["incident_id"].to_numpy()
+    held = ids[ids >= 0]
+    arrived = ~np.isin(open_rows["incident_id"].to_numpy(), held)
+    return len(held) - int(np.isin(held, closed_ids).sum()) + int(arrived.sum())
+
+
+def _merged(
+    held: pd.DataFrame, changed: pd.DataFrame, key: str, gone_keys: Any = ()
+) -> pd.DataFrame:
+    """Rows as they were, with the changed ones replaced or added, those of ``gone_keys`` out."""
+    keys = held[key]
+    kept = held[~keys.isin(changed[key]) & ~keys.isin(gone_keys)]
+    columns = [name for name in changed.columns if name in held.columns]
     return pd.concat([kept[columns], changed[columns]], ignore_index=True)
 
 
+def _age_classes(received_at_s: np.ndarray, now_s: float) -> np.ndarray:
+    age_s = now_s - received_at_s.astype(float)
+    bounds = np.asarray(AGE_CLASS_BOUNDS_S, dtype=float)
+    return np.searchsorted(bounds, age_s, side="right").astype(np.int64)
+
+
 def _with_age_class(incidents: pd.DataFrame, now_s: float) -> pd.DataFrame:
-    age_s = now_s - incidents["received_at_s"].to_numpy(dtype=float)
-    classes = np.searchsorted(np.asarray(AGE_CLASS_BOUNDS_S, dtype=float), age_s, side="right")
-    return incidents.assign(age_class=classes.astype(np.int64))
+    return incidents.assign(age_class=_age_classes(incidents["received_at_s"].to_numpy(), now_s))
+
+
+def _aged(slots: pd.DataFrame, now_s: float, version: int) -> tuple[pd.DataFrame, bool]:
+    """The slots with every open incident's age class as of ``now_s``; whether any moved."""
+    occupied = slots["incident_id"].to_numpy() >= 0
+    classes = np.where(occupied, _age_classes(slots["received_at_s"].to_numpy(), now_s), 0)
+    moved = classes != slots["age_class"].to_numpy()
+    if not moved.any():
+        return slots, False
+    changed = np.where(moved, version, slots["changed"].to_numpy())
+    return slots.assign(age_class=classes, changed=changed), True
+
+
+def _stale(position_at_s: np.ndarray, now_s: float, stale_after_s: float) -> np.ndarray:
+    at = position_at_s.astype(float)
+    return ((at >= 0) & (now_s - at >= stale_after_s)).astype(np.int64)
 
 
 def _with_staleness(units: pd.DataFrame, now_s: float, stale_after_s: float) -> pd.DataFrame:
-    at = units["position_at_s"].to_numpy(dtype=float)
-    age_s = now_s - at
-    stale = (at >= 0) & (age_s >= stale_after_s)
-    return units.assign(stale=stale.astype(np.int64))
+    return units.assign(stale=_stale(units["position_at_s"].to_numpy(), now_s, stale_after_s))
+
+
+def _staled(
+    slots: pd.DataFrame, now_s: float, stale_after_s: float, version: int
+) -> tuple[pd.DataFrame, bool]:
+    """The unit slots with every position's staleness as of ``now_s``; whether any moved."""
+    stale = _stale(slots["position_at_s"].to_numpy(), now_s, stale_after_s)
+    moved = stale != slots["stale"].to_numpy()
+    if not moved.any():
+        return slots, False
+    changed = np.where(moved, version, slots["changed"].to_numpy())
+    return slots.assign(stale=stale, changed=changed), True
 
 
 def _needs_compaction(slots: pd.DataFrame, occupied_next: int) -> bool:
@@ -222,16 +278,26 @@ def _fresh_slots(
 
 def _typed(frame: pd.DataFrame, empty: dict[str, Any]) -> pd.DataFrame:
     """Columns of ``empty`` in order, each in the type of its free-slot value, no NaN text."""
-    columns: dict[str, Any] = {}
+    return pd.DataFrame(_arrays(frame, empty))
+
+
+def _arrays(frame: pd.DataFrame, empty: dict[str, Any]) -> dict[str, np.ndarray]:
+    """The columns of :func:`_typed` as NumPy arrays (text as objects, never NaN)."""
+    columns: dict[str, np.ndarray] = {}
     for name, blank in empty.items():
-        values = frame[name] if name in frame else pd.Series(blank, index=frame.index)
+        if name not in frame:
+            columns[name] = np.full(len(frame), blank, dtype=object if blank == "" else None)
+            continue
+        values = frame[name]
         if isinstance(blank, str):
-            columns[name] = values.fillna("").astype(str).to_numpy(dtype=object)
+            if values.dtype.kind in "biuf":
+                values = values.astype(str)
+            columns[name] = values.to_numpy(dtype=object, na_value="")
         elif isinstance(blank, float):
-            columns[name] = values.to_numpy(dtype=float)
+            columns[name] = values.to_numpy(dtype=float, na_value=np.nan)
         else:
-            columns[name] = values.fillna(blank).to_numpy(dtype=np.int64)
-    return pd.DataFrame(columns)
+            columns[name] = values.to_numpy(dtype=np.int64, na_value=blank)
+    return columns
 
 
 def _reslot(
@@ -242,16 +308,24 @@ def _reslot(
     empty: dict[str, Any],
     *,
     added: bool,
+    gone_keys: Any = None,
 ) -> tuple[pd.DataFrame, bool]:
-    """Place ``current`` rows in ``previous``'s slots; returns the slots and whether any moved."""
-    current = _typed(current, empty)
+    """Place ``current`` rows in ``previous``'s slots; returns the slots and whether any moved.
+
+    ``current`` holds every row there is now, or, with ``gone_keys``, only the rows that
+    changed: then the other slots stay as they are, but those of ``gone_keys``, freed.
+    """
+    now = _arrays(current, empty)
     old_keys = previous[key].to_numpy()
     occupied = np.flatnonzero(old_keys >= 0)
     slot_of = pd.Series(occupied, index=old_keys[occupied])
-    found = slot_of.reindex(current[key].to_numpy()).to_numpy()
+    found = slot_of.reindex(now[key]).to_numpy()
     kept = ~np.isnan(found)
     kept_slots = found[kept].astype(np.intp)
-    gone = occupied[~np.isin(old_keys[occupied], current[key].to_numpy())]
+    if gone_keys is None:
+        gone = occupied[~np.isin(old_keys[occupied], now[key])]
+    else:
+        gone = occupied[np.isin(old_keys[occupied], gone_keys)]
     free = np.sort(np.concatenate([np.flatnonzero(old_keys < 0), gone]))
     n_new = int((~kept).sum())
     extra = max(0, n_new - len(free))
@@ -260,14 +334,13 @@ def _reslot(
     result = {
         name: _grown(previous[name].to_numpy(), extra, empty.get(name, 0)) for name in columns
     }
-    kept_rows = current[kept]
     differs = np.zeros(len(kept_slots), dtype=bool)
     for name in empty:
-        differs |= _differs(result[name][kept_slots], kept_rows[name].to_numpy())
+        differs |= _differs(result[name][kept_slots], now[name][kept])
     for name, blank in empty.items():
         result[name][gone] = blank
-        result[name][kept_slots] = kept_rows[name].to_numpy()
-        result[name][new_slots] = current[name].to_numpy()[~kept]
+        result[name][kept_slots] = now[name][kept]
+        result[name][new_slots] = now[name][~kept]
     touched = np.concatenate([gone, kept_slots[differs], new_slots])
     result["changed"][touched] = version
     if added:
@@ -294,70 +367,78 @@ def _same_frame(a: pd.DataFrame, b: pd.DataFrame) -> bool:
 
 # --- compact bytes -------------------------------------------------------------------------
 
-
-def _encode_column(values: np.ndarray) -> dict[str, Any]:
-    if values.dtype == object:
-        codes, uniques = pd.factorize(values)
-        return {"codes": _b64(codes.astype(np.int32)), "values": [str(v) for v in uniques]}
-    return {"dtype": values.dtype.str, "data": _b64(values)}
+_FRAMES = ("incidents", "units", "stations")
 
 
-def _decode_column(spec: dict[str, Any]) -> np.ndarray:
-    if "codes" in spec:
-        codes = np.frombuffer(base64.b64decode(spec["codes"]), dtype=np.int32)
-        return np.asarray(spec["values"] + [""], dtype=object)[codes]
-    return np.frombuffer(base64.b64decode(spec["data"]), dtype=np.dtype(spec["dtype"])).copy()
+def _frame_arrays(name: str, frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    """One array per numeric column; text as int32 codes plus its distinct values."""
+    arrays: dict[str, np.ndarray] = {}
+    for column in frame.columns:
+        values = frame[column].to_numpy()
+        if values.dtype.kind in "biuf":
+            arrays[f"{name}.{column}"] = values
+        else:
+            codes, uniques = pd.factorize(values)
+            arrays[f"{name}.{column}.codes"] = codes.astype(np.int32)
+            arrays[f"{name}.{column}.values"] = np.asarray([str(v) for v in uniques], dtype=str)
+    return arrays
 
 
-def _b64(values: np.ndarray) -> str:
-    return base64.b64encode(np.ascontiguousarray(values).tobytes()).decode("ascii")
-
-
-def _encode_frame(frame: pd.DataFrame) -> dict[str, Any]:
-    return {name: _encode_column(frame[name].to_numpy()) for name in frame.columns}
-
-
-def _decode_frame(spec: dict[str, Any]) -> pd.DataFrame:
-    return pd.DataFrame({name: _decode_column(column) for name, column in spec.items()})
+def _frame_of(name: str, columns: list[str], arrays: Any) -> pd.DataFrame:
+    data: dict[str, np.ndarray] = {}
+    for column in columns:
+        key = f"{name}.{column}"
+        if f"{key}.codes" in arrays.files:
+            labels = np.asarray([*arrays[f"{key}.values"].tolist(), ""], dtype=object)
+            data[column] = labels[arrays[f"{key}.codes"]]
+        else:
+            data[column] = arrays[key]
+    return pd.DataFrame(data)
 
 
 def encode(state: LiveState) -> bytes:
-    """Compact bytes for the database: columnar arrays, base64 in JSON (its coordinate and
-    code arrays hardly compress, and not compressing saves the producer and every reader)."""
-    document = {
+    """Compact bytes for the database: an uncompressed ``.npz`` of columnar arrays (its
+    coordinate and code arrays hardly compress) and a small JSON header; no pickle."""
+    header = {
         "format": FORMAT,
         "city_id": state.city_id,
         "version": state.version,
         "epoch": state.epoch,
         "built_at_s": state.built_at_s,
-        "incidents": _encode_frame(state.incidents),
-        "units": _encode_frame(state.units),
-        "stations": _encode_frame(state.stations),
+        "columns": {name: list(getattr(state, name).columns) for name in _FRAMES},
         "stations_changed": state.stations_changed,
         "today": state.today.__dict__,
         "today_changed": state.today_changed,
         "incidents_read_s": state.incidents_read_s,
         "full_read_s": state.full_read_s,
     }
-    return json.dumps(document, separators=(",", ":")).encode("utf-8")
+    arrays = {"header": np.frombuffer(json.dumps(header).encode("utf-8"), dtype=np.uint8)}
+    for name in _FRAMES:
+        arrays.update(_frame_arrays(name, getattr(state, name)))
+    buffer = io.BytesIO()
+    np.savez(buffer, allow_pickle=False, **arrays)
+    return buffer.getvalue()
 
 
 def decode(payload: bytes) -> LiveState:
     """The state :func:`encode` wrote; ``ValueError`` if written in another format."""
-    document = json.loads(payload)
-    if document.get("format") != FORMAT:
-        raise ValueError(f"live snapshot format {document.get('format')}, expected {FORMAT}")
+    try:
+        arrays = np.load(io.BytesIO(payload), allow_pickle=False)
+        header = json.loads(arrays["header"].tobytes())
+    except (OSError, KeyError, zipfile.BadZipFile) as error:
+        raise ValueError(f"not a live snapshot: {error}") from None
+    if header.get("format") != FORMAT:
+        raise ValueError(f"live snapshot format {header.get('format')}, expected {FORMAT}")
+    frames = {name: _frame_of(name, header["columns"][name], arrays) for name in _FRAMES}
     return LiveState(
-        city_id=document["city_id"],
-        version=document["version"],
-        epoch=document["epoch"],
-        built_at_s=document["built_at_s"],
-        incidents=_decode_frame(document["incidents"]),
-        units=_decode_frame(document["units"]),
-        stations=_decode_frame(document["stations"]),
-        stations_changed=document["stations_changed"],
-        today=TodayCounts(**document["today"]),
-        today_changed=document["today_changed"],
-        incidents_read_s=document["incidents_read_s"],
-        full_read_s=document["full_read_s"],
+        city_id=header["city_id"],
+        version=header["version"],
+        epoch=header["epoch"],
+        built_at_s=header["built_at_s"],
+        stations_changed=header["stations_changed"],
+        today=TodayCounts(**header["today"]),
+        today_changed=header["today_changed"],
+        incidents_read_s=header["incidents_read_s"],
+        full_read_s=header["full_read_s"],
+        **frames,
     )

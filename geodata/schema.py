@@ -185,6 +185,8 @@ class Unit(Base):
     )
     last_position = mapped_column(point())
     last_position_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: Kept by a trigger (migration 0003): the live producer reads the units changed lately.
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     __table_args__ = (
         UniqueConstraint("agency_id", "call_sign"),
@@ -242,6 +244,7 @@ class Incident(Base):
         ),
         gist("incidents"),
         Index("ix_incidents_city_id_received_at", "city_id", "received_at"),
+        Index("ix_incidents_city_id_updated_at", "city_id", "updated_at"),
         Index(
             "ix_incidents_open",
             "city_id",
@@ -436,7 +439,8 @@ class LiveSnapshot(Base):
     """The shared live picture of a city (open incidents, units, counts), encoded.
 
     Rebuilt by one worker at a time and read by all (see :mod:`geodata.live_store`). The
-    table is UNLOGGED: it is derived data, rebuilt after a crash, and needs no WAL.
+    table is UNLOGGED: it is derived data, rebuilt after a crash, and needs no WAL. The
+    payload is stored uncompressed (STORAGE EXTERNAL, migration 0003): it hardly compresses.
     """
 
     __tablename__ = "live_snapshots"

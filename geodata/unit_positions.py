@@ -126,7 +126,7 @@ def resolve_units(conn: Connection, city_id: int, call_signs: Sequence[str]) -> 
     return {sign: unit for sign, unit in found.items() if sign not in twice}
 
 
-_RECORD = """
+_RECORD = text("""
 WITH input AS (
     SELECT * FROM unnest(
         CAST(:unit_ids AS integer[]), CAST(:reported AS timestamptz[]),
@@ -155,7 +155,7 @@ WITH input AS (
 )
 SELECT (SELECT count(*) FROM stored) AS stored,
        (SELECT coalesce(array_agg(id ORDER BY id), '{}') FROM moved) AS moved
-"""
+""")
 
 
 def record_positions(
@@ -177,7 +177,7 @@ def record_positions(
     if not reports:
         return PositionResult(0, 0, [])
     row = conn.execute(
-        text(_RECORD),
+        _RECORD,
         {
             "unit_ids": [r.unit_id for r in reports],
             "reported": [r.reported_at for r in reports],

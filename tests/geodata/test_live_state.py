@@ -161,3 +161,71 @@ def test_a_viewer_patched_from_any_version_equals_the_state(
     pd.testing.assert_frame_equal(
         patched.reset_index(drop=True), state.incidents[fields], check_dtype=False
     )
+
+
+def changed_rows(before: pd.DataFrame, after: pd.DataFrame, key: str) -> pd.DataFrame:
+    """The rows of ``after`` that are new or differ from ``before``'s row of the same key."""
+    merged = after.merge(before, how="left", on=key, suffixes=("", "_was"))
+    same = np.ones(len(merged), dtype=bool)
+    for column in (c for c in after.columns if c != key):
+        now, was = merged[column], merged[f"{column}_was"]
+        same &= ((now == was) | (now.isna() & was.isna())).to_numpy()
+    return after[~same]
+
+
+def changes_between(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """What an incremental read returns: incidents new or changed, and those gone as cleared."""
+    cleared = before[~before["incident_id"].isin(after["incident_id"])].assign(status="cleared")
+    return pd.concat([changed_rows(before, after, "incident_id"), cleared], ignore_index=True)
+
+
+fleets = st.lists(
+    st.lists(st.tuples(st.integers(1, 12), st.one_of(st.none(), st.floats(105.0, 105.2)),
+                       st.sampled_from([10.0, 900.0])),
+             max_size=12, unique_by=lambda r: r[0]),
+    min_size=8, max_size=8,
+)  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(worlds, fleets, st.integers(0, 7))
+def test_incremental_reads_give_the_state_complete_reads_give(
+    sequence: list[list[tuple[int, str, int, float]]],
+    fleet: list[list[tuple[int, float | None, float]]],
+    start: int,
+) -> None:
+    complete = partial = None
+    partial_states = []
+    incidents_before, units_before = incidents(), units()
+    for t, world in enumerate(sequence):
+        incidents_now, at = incidents(*world), NOW + t * 400
+        # Units are only ever added or changed between complete reads, never removed.
+        units_now = pd.concat([units_before, units(*fleet[t])]).drop_duplicates(
+            "unit_id", keep="last").sort_values("unit_id").reset_index(drop=True)  # fmt: skip
+        complete = step(complete, rows(incidents_now, units_now, at))
+        delta = LiveRows(changes_between(incidents_before, incidents_now),
+                         changed_rows(units_before, units_now, "unit_id"), STATIONS, TODAY, at,
+                         complete=False)  # fmt: skip
+        partial = step(partial, delta if partial is not None else rows(incidents_now, units_now))
+        partial_states.append(partial)
+        incidents_before, units_before = incidents_now, units_now
+    assert complete is not None and partial is not None
+
+    def by_id(state: LiveState) -> tuple[pd.DataFrame, pd.DataFrame]:
+        held_units = state.units[state.units["unit_id"] >= 0]
+        return (
+            state.open_incidents()[list(INCIDENT_FIELDS)]
+            .sort_values("incident_id").reset_index(drop=True),
+            held_units[list(UNIT_FIELDS)].sort_values("unit_id").reset_index(drop=True),
+        )  # fmt: skip
+
+    for got, expected in zip(by_id(partial), by_id(complete), strict=True):
+        pd.testing.assert_frame_equal(got, expected)
+    viewer = partial_states[min(start, len(partial_states) - 1)]
+    if viewer.epoch == partial.epoch:
+        for frame, fields in (("incidents", INCIDENT_FIELDS), ("units", UNIT_FIELDS)):
+            held, now = getattr(viewer, frame), getattr(partial, frame)
+            patched = apply_changes(held[list(fields)], now, viewer.version)
+            pd.testing.assert_frame_equal(
+                patched.reset_index(drop=True), now[list(fields)], check_dtype=False
+            )
