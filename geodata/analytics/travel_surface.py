@@ -1,13 +1,17 @@
 """Modelled travel time over the road network from the nearest origin (posko or unit).
 
-The surface is one multi-source shortest-path tree computed by pgRouting in the database:
-a virtual vertex 0 is joined to every origin's nearest road node by a zero-cost one-way
-edge, and one ``pgr_drivingDistance`` call from vertex 0 gives each node the drive time
-from its nearest origin (the nearest-facility partition). pgRouting 3.4's own multi-start
-``equicost`` mode runs one Dijkstra per start vertex; the virtual source runs one in all
-(measured in ``benchmarks/bench_analytics.py``). Edges and costs of one vehicle profile are
-read from ``road_routing_edges`` (no join; seconds; one-way edges have a negative reverse
-cost).
+The surface is one multi-source shortest-path tree: SciPy's Dijkstra (``min_only``) over
+the road graph of one vehicle profile, which gives each node the drive time from its
+nearest origin (the nearest-facility partition) in one pass, whatever the number of
+origins. The graph is read from ``road_routing_edges`` (seconds; a one-way edge has a
+negative reverse cost) in one statement that packs the columns into one binary value,
+so that 100,000 edges cross the wire as one message, not as 100,000 rows.
+
+Why not pgRouting here: ``pgr_drivingDistance`` builds its graph from an SQL result on
+every call, which alone took longer than the whole surface does this way (2.4× on a
+99,904-edge network with 50 posko, ``benchmarks/bench_analytics.py``); pgRouting remains
+the router of single dispatch recommendations (:mod:`geodata.network_search`), and the
+tests check this surface against it.
 
 What is modelled: the drive from the origin's nearest road node to each node, at the
 profile's planning speeds (:mod:`geodata.vehicle_profiles`). Not modelled: call
@@ -16,27 +20,24 @@ processing, turnout, access off the road network, traffic of the hour.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from datetime import datetime
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, text
+from scipy.sparse import csr_array
+from scipy.sparse.csgraph import dijkstra
+from sqlalchemy import Connection, TextClause, text
 
-from geodata.analytics._binary_copy import read_numeric
 from geodata.vocabulary import UnitStatus, VehicleProfile
 
 __all__ = [
-    "VIRTUAL_SOURCE",
     "available",
-    "reached_cte",
+    "road_graph",
     "station_origins",
     "travel_time_surface",
     "unit_origins",
 ]
-
-#: The vertex id of the virtual source; road node ids start at 1.
-VIRTUAL_SOURCE = 0
 
 _NEAREST_NODE = """
 CROSS JOIN LATERAL (
@@ -76,44 +77,55 @@ ORDER BY o.id
 """
 
 
-def reached_cte(city_id: int, profile: str, start_nodes: Sequence[int], max_s: float) -> str:
-    """``WITH reached(node, agg_cost) AS (…)``: the one pgRouting call, as SQL text.
+# Each statement returns one bytea: its rows' columns in network byte order, end to end
+# (the columns are NOT NULL: a NULL would drop its row from string_agg).
+_NODES = text("""
+SELECT string_agg(int8send(id) || float8send(ST_X(geom)) || float8send(ST_Y(geom)), ''::bytea
+                  ORDER BY id)
+FROM road_nodes WHERE city_id = :city_id
+""")
+_NODE = np.dtype([("node_id", ">i8"), ("lon", ">f8"), ("lat", ">f8")])
+_EDGES = text("""
+SELECT string_agg(int8send(source) || int8send(target) || float8send(cost_s)
+                  || float8send(reverse_cost_s), ''::bytea)
+FROM road_routing_edges WHERE profile = :profile AND city_id = :city_id
+""")
+_EDGE = np.dtype([("source", ">i8"), ("target", ">i8"), ("cost", ">f8"), ("reverse", ">f8")])
 
-    Built from validated values only (integers, a VehicleProfile, a finite number), since
-    the surface is read through COPY, which takes no bind parameters.
+
+def _packed(
+    conn: Connection, statement: TextClause, params: dict[str, object], dtype: np.dtype
+) -> np.ndarray:
+    """The one packed value ``statement`` returns, as records of ``dtype`` (none if NULL)."""
+    raw = conn.execute(statement, params).scalar_one()
+    return np.frombuffer(b"" if raw is None else bytes(raw), dtype=dtype)
+
+
+def road_graph(
+    node_ids: np.ndarray,
+    source: np.ndarray,
+    target: np.ndarray,
+    cost: np.ndarray,
+    reverse: np.ndarray,
+) -> csr_array:
+    """The directed graph of the edges over ``node_ids`` (sorted), as a CSR matrix.
+
+    Arc weights in seconds: ``cost`` from source to target, ``reverse`` back (negative: no
+    way back). Of parallel arcs the faster is kept. An arc of cost 0 stays an arc.
     """
-    profile = VehicleProfile(profile).value
-    if not math.isfinite(max_s):
-        raise ValueError("max_s must be a finite number of seconds")
-    starts = ",".join(str(int(node)) for node in start_nodes)
-    edges = (
-        "SELECT e.id, e.source, e.target, e.cost_s AS cost, e.reverse_cost_s AS reverse_cost "
-        "FROM road_routing_edges e "
-        f"WHERE e.profile = '{profile}' AND e.city_id = {int(city_id)} "
-        f"UNION ALL SELECT -o, 0, o, 0.0, -1.0 FROM unnest('{{{starts}}}'::bigint[]) AS o"
-    )
-    return (
-        "WITH reached AS (SELECT node, agg_cost FROM pgr_drivingDistance("
-        f"$edges${edges}$edges$, {VIRTUAL_SOURCE}, {float(max_s)!r}, directed => true))"
-    )
-
-
-def _surface_query(city_id: int, profile: str, start_nodes: Sequence[int], max_s: float) -> str:
-    nodes = (
-        "SELECT n.id::int8 AS node_id, ST_X(n.geom) AS lon, ST_Y(n.geom) AS lat, {travel} "
-        f"FROM road_nodes n {{join}} WHERE n.city_id = {int(city_id)} ORDER BY n.id"
-    )
-    if not start_nodes:
-        VehicleProfile(profile)
-        return nodes.format(travel="'NaN'::float8 AS travel_s", join="")
-    return (
-        reached_cte(city_id, profile, start_nodes, max_s)
-        + " "
-        + nodes.format(
-            travel="COALESCE(r.agg_cost, 'NaN')::float8 AS travel_s",
-            join="LEFT JOIN reached r ON r.node = n.id",
-        )
-    )
+    u_of, v_of = np.searchsorted(node_ids, source), np.searchsorted(node_ids, target)
+    forward, back = cost >= 0, reverse >= 0
+    u = np.concatenate([u_of[forward], v_of[back]])
+    v = np.concatenate([v_of[forward], u_of[back]])
+    w = np.concatenate([cost[forward], reverse[back]])
+    n = len(node_ids)
+    key = u.astype(np.int64) * n + v
+    order = np.argsort(key, kind="stable")
+    key, w = key[order], w[order]
+    firsts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else key
+    w, key = np.minimum.reduceat(w, firsts) if len(key) else w, key[firsts]
+    indptr = np.searchsorted(key // n, np.arange(n + 1))
+    return csr_array((w, key % n, indptr), shape=(n, n))
 
 
 def station_origins(conn: Connection, city_id: int, agency_kind: str) -> pd.DataFrame:
@@ -162,15 +174,34 @@ def travel_time_surface(
 ) -> pd.DataFrame:
     """Drive time from the nearest of ``start_nodes`` to every road node of the city.
 
-    Parameters: start_nodes, road node ids (e.g. ``station_origins(...).node_id``);
-    profile, a :class:`~geodata.vocabulary.VehicleProfile` value; max_s, where the
-    search stops (seconds). Returns node_id, lon, lat (EPSG:4326) and travel_s (seconds;
-    NaN beyond ``max_s``, unreachable, or when there is no start node), one row per node.
+    Parameters: start_nodes, road node ids (e.g. ``station_origins(...).node_id``; ids
+    not in the city are ignored); profile, a :class:`~geodata.vocabulary.VehicleProfile`
+    value; max_s, where the search stops (seconds). Returns node_id, lon, lat (EPSG:4326)
+    and travel_s (seconds; NaN beyond ``max_s``, unreachable, or when there is no start
+    node), one row per node, by node id.
 
-    Performance contract: one statement, one Dijkstra in pgRouting whatever the number of
-    origins, read back through binary COPY (no Python object per node).
+    Performance contract: two statements (nodes, edges), each one packed value; one
+    Dijkstra whatever the number of origins; no Python object per node or edge.
     """
-    starts = sorted({int(node) for node in start_nodes})
-    query = _surface_query(city_id, profile, starts, max_s)
-    columns = {"node_id": "int8", "lon": "float8", "lat": "float8", "travel_s": "float8"}
-    return read_numeric(conn, query, columns)
+    profile = VehicleProfile(profile).value
+    if not np.isfinite(max_s):
+        raise ValueError("max_s must be a finite number of seconds")
+    nodes = _packed(conn, _NODES, {"city_id": city_id}, _NODE)
+    node_ids = nodes["node_id"].astype(np.int64)
+    surface = pd.DataFrame({
+        "node_id": node_ids, "lon": nodes["lon"].astype(float),
+        "lat": nodes["lat"].astype(float), "travel_s": np.full(len(nodes), np.nan),
+    })  # fmt: skip
+    wanted = np.unique(np.asarray(list(start_nodes), dtype=np.int64))
+    at = np.searchsorted(node_ids, wanted)
+    starts = at[(at < len(node_ids)) & (node_ids[np.minimum(at, len(node_ids) - 1)] == wanted)]
+    if len(starts) == 0:
+        return surface
+    edges = _packed(conn, _EDGES, {"city_id": city_id, "profile": profile}, _EDGE)
+    graph = road_graph(
+        node_ids, edges["source"].astype(np.int64), edges["target"].astype(np.int64),
+        edges["cost"].astype(float), edges["reverse"].astype(float),
+    )  # fmt: skip
+    travel_s = dijkstra(graph, directed=True, indices=starts, min_only=True, limit=max_s)
+    surface["travel_s"] = np.where(np.isfinite(travel_s), travel_s, np.nan)
+    return surface
