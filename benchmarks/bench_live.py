@@ -41,6 +41,7 @@ from geodata.demo import generate_demo_city  # noqa: E402
 from geodata.embedded import EmbeddedPostgres, free_loopback_port  # noqa: E402
 from geodata.incidents import IncidentReport, upsert_incidents  # noqa: E402
 from geodata.live_queries import read_live_rows  # noqa: E402
+from geodata.live_state import advance, encode  # noqa: E402
 from geodata.unit_positions import PositionReport, record_positions  # noqa: E402
 from layers.city_map import incident_traces  # noqa: E402
 from layers.live_map import live_map_traces  # noqa: E402
@@ -126,8 +127,17 @@ def bench_ticks(engine: Engine, city_id: int, report: Callable[..., None]) -> No
         started = time.perf_counter()
         state = live_store.fetch(engine, city_id, state, max_age_s=0, stale_after_s=300)
         builds.append((time.perf_counter() - started) * 1000)
+
+    def from_scratch() -> bytes:
+        with engine.connect() as conn:
+            rows = read_live_rows(conn, city_id)
+        return encode(advance(None, rows, city_id=city_id, stale_after_s=300))
+
+    scratch_ms = median_ms(from_scratch, 5)
+    rebuild_ms = statistics.median(builds)
     report("producer: rebuild of the shared snapshot (once per tick for all)",
-           f"{statistics.median(builds):.1f} ms")  # fmt: skip
+           f"{rebuild_ms:.1f} ms", f"from scratch (all rows read, new slots): {scratch_ms:.0f} ms",
+           scratch_ms / rebuild_ms)  # fmt: skip
 
     viewer = {"key": None}
     full = tick_update(state, viewer, language="id")
@@ -218,11 +228,14 @@ def serve(url: Any, workers: int) -> tuple[subprocess.Popen[bytes], str]:
     raise RuntimeError("the server did not start")
 
 
-def client(base: str, token: str, bodies: list[tuple[str, Any]], failures: list[str]) -> None:
+def client(base: str, token: str, requests: list[tuple[Any, ...]], failures: list[str]) -> None:
+    """Send ``(path, body)`` as POSTs, or ``("GET", path, None)``, on one kept-alive connection."""
     connection = http.client.HTTPConnection("127.0.0.1", int(base.rsplit(":", 1)[1]), timeout=30)
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-    for path, body in bodies:
-        connection.request("POST", "/api/v1" + path, json.dumps(body), headers)
+    for sent in requests:
+        method, path, body = sent if len(sent) == 3 else ("POST", *sent)
+        connection.request(method, "/api/v1" + path, None if body is None else json.dumps(body),
+                           headers)  # fmt: skip
         response = connection.getresponse()
         response.read()
         if response.status >= 300:
@@ -231,7 +244,7 @@ def client(base: str, token: str, bodies: list[tuple[str, Any]], failures: list[
 
 
 def run_clients(
-    base: str, token: str, plans: list[list[tuple[str, Any]]]
+    base: str, token: str, plans: list[list[tuple[Any, ...]]]
 ) -> tuple[float, list[str]]:
     failures: list[str] = []
     threads = [
@@ -294,12 +307,22 @@ def bench_ingest(
         with engine.connect() as conn:
             stored = count(conn, "unit_positions")
         batch_accounted = stored - positions == batch_writes and not batch_failures
+        # The serving stack's own floor, same clients: a read of one incident (token
+        # check and one indexed SELECT, nothing written, nothing to flush to disk).
+        with engine.connect() as conn:
+            some_id = conn.execute(text("SELECT max(id) FROM incidents")).scalar_one()
+        read_plans = [[("GET", f"/incidents/{some_id}", None)] * WRITES_PER_CLIENT
+                      for _ in range(CLIENTS)]  # fmt: skip
+        read_elapsed, read_failures = run_clients(base, token, read_plans)
+        reads = CLIENTS * WRITES_PER_CLIENT / read_elapsed
     finally:
         process.terminate()
         process.wait(timeout=30)
     report(f"ingest, {CLIENTS} clients, {workers} workers, one write per request "
            "(half incidents, half positions)",
-           f"{single:.0f} writes/s", f"all {writes:,} accounted: {accounted}")  # fmt: skip
+           f"{single:.0f} writes/s (all {writes:,} accounted: {accounted})",
+           f"one read per request: {reads:.0f}/s ({len(read_failures)} failed)",
+           single / reads)  # fmt: skip
     report(f"ingest, {CLIENTS} clients, {BATCH} positions per request",
            f"{batch_writes / batch_elapsed:.0f} writes/s",
            f"all {batch_writes:,} accounted: {batch_accounted}",

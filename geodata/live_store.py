@@ -5,7 +5,8 @@ Design (several gunicorn workers, no Redis): one row per city in the UNLOGGED ta
 ``version``, ``epoch`` and ``built_at``. Whichever worker finds the row older than
 ``max_age_s`` takes a transaction-scoped advisory lock (``pg_try_advisory_xact_lock``,
 never waiting) and rebuilds it from the tables (:func:`~geodata.live_queries.read_live_rows`,
-four statements, reading only the incidents changed lately, and all of them every minute);
+four statements, reading only the incidents and units changed lately, and all of them every
+minute), so a tick costs what changed, not what is open;
 a worker that does not get the lock keeps serving the row as it is. So
 the database is read once per period for the whole city, whatever the number of viewers
 and workers, and every worker serves the same versions, which is what lets a viewer's
@@ -23,9 +24,9 @@ from geodata.live_state import LiveState, advance, decode, encode
 
 __all__ = ["ADVISORY_LOCK_CLASS", "SnapshotHeader", "fetch", "load_state", "read_header"]
 
-#: Incidents are read in full this often (s); in between, only those changed since the
-#: last read, less an overlap (s) that covers transactions still open at that read (a row's
-#: ``updated_at`` is its transaction's start, which may precede a read that missed it).
+#: Incidents and units are read in full this often (s); in between, only those changed since
+#: the last read, less an overlap (s) that covers transactions still open at that read (a
+#: row's ``updated_at`` is its transaction's start, which may precede a read that missed it).
 FULL_READ_S = 60.0
 OVERLAP_S = 30.0
 #: First key of the advisory lock (the second is the city id): 'T','L' for Tanggap Live.
