@@ -9,7 +9,7 @@ tested against independent computations.
 - :mod:`.statistics`: median, 90th percentile, compliance, grouped, in the city's zone.
 - :mod:`.heat_cells`: H3 hexagons or kelurahan polygons with per-cell statistics.
 - :mod:`.call_funnel`: 112 calls by outcome, prank hot spots, hand-offs per agency.
-- :mod:`.travel_surface`: modelled travel time from the nearest posko (pgRouting).
+- :mod:`.travel_surface`: modelled travel time from the nearest posko (one SciPy Dijkstra).
 - :mod:`.coverage`: coverage of area, population and incidents against a standard.
 - :mod:`.agency_coverage`: one agency's coverage, planned (posko) or live (units now).
 - :mod:`.selection`: what the analytics page shows for one selection of its controls.
