@@ -157,7 +157,8 @@ def advance(
     ):
         epoch = after[0] + 1 if previous is None else previous.epoch + 1
         if previous is not None and closed_ids is not None:
-            open_rows = _merged(previous.open_incidents(), open_rows, "incident_id", closed_ids)
+            held = _merged(previous.open_incidents(), open_rows, "incident_id", closed_ids)
+            open_rows = _with_age_class(held, rows.now_s)  # the held ones have aged too
             every_unit = _merged(previous.units[previous.units["unit_id"] >= 0], units, "unit_id")
             units = _with_staleness(every_unit, rows.now_s, stale_after_s)
         return LiveState(

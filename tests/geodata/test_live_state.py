@@ -229,3 +229,19 @@ def test_incremental_reads_give_the_state_complete_reads_give(
             pd.testing.assert_frame_equal(
                 patched.reset_index(drop=True), now[list(fields)], check_dtype=False
             )
+
+
+def test_an_incremental_read_that_frees_many_slots_compacts_with_everything_kept() -> None:
+    many = incidents(*[(i, "fire", 2, 500.0) for i in range(1, COMPACT_MIN_FREE + 101)])
+    fleet = units((1, 105.1, 30), (2, 105.2, 30))
+    first = step(None, rows(many, fleet))
+    closed = many.iloc[: COMPACT_MIN_FREE + 50].assign(status="cleared")
+    later = NOW + 200  # the open ones are now 700 s old: past the first age class bound
+    delta = LiveRows(closed, units((2, 105.3, 0)), STATIONS, TODAY, later, complete=False)
+    second = step(first, delta)
+    assert second.epoch == first.epoch + 1  # compacted: viewers reload
+    kept = second.open_incidents()
+    assert sorted(kept["incident_id"]) == list(range(COMPACT_MIN_FREE + 51, COMPACT_MIN_FREE + 101))
+    assert (kept["age_class"] == 1).all()  # aged as of the read, not as first seen
+    held = second.units.set_index("unit_id")
+    assert held.loc[1, "lon"] == 105.1 and held.loc[2, "lon"] == 105.3  # both units kept
