@@ -29,7 +29,19 @@ RESPONDING_AGENCY: dict[IncidentCategory, AgencyKind] = {
     _C.ANIMAL_RESCUE: AgencyKind.FIRE, _C.OTHER_RESCUE: AgencyKind.FIRE,
 }  # fmt: skip
 
-_OPEN_INCIDENTS = """
+#: Degrees rounded to 6 decimals (about 0.1 m): what the map needs, and what the slots
+#: compare, so that float noise never counts as a move.
+_LON, _LAT = (
+    "round(CAST(ST_X({g}) AS numeric), 6)::float8",
+    "round(CAST(ST_Y({g}) AS numeric), 6)::float8",
+)
+#: The responding agency kind of an incident no unit is on yet, by category.
+_RESPONDER = "CASE i.category {} ELSE '' END".format(
+    " ".join(f"WHEN '{category.value}' THEN '{kind.value}'"
+             for category, kind in RESPONDING_AGENCY.items())
+)  # fmt: skip
+
+_OPEN_INCIDENTS = f"""
 WITH active AS (
     SELECT d.incident_id, string_agg(DISTINCT a.kind, ',' ORDER BY a.kind) AS kinds
     FROM dispatches d
@@ -40,13 +52,14 @@ WITH active AS (
 )
 SELECT i.id AS incident_id, i.category, i.priority, i.status,
        CAST(floor(extract(epoch FROM i.received_at)) AS bigint) AS received_at_s,
-       ST_X(i.geom) AS lon, ST_Y(i.geom) AS lat,
-       kec.name AS kecamatan, kel.name AS kelurahan, active.kinds AS agencies
+       {_LON.format(g="i.geom")} AS lon, {_LAT.format(g="i.geom")} AS lat,
+       kec.name AS kecamatan, kel.name AS kelurahan,
+       COALESCE(active.kinds, {_RESPONDER}) AS agencies
 FROM incidents i
 LEFT JOIN admin_areas kel ON kel.id = i.area_id
 LEFT JOIN admin_areas kec ON kec.id = kel.parent_id
 LEFT JOIN active ON active.incident_id = i.id
-WHERE i.city_id = :city_id AND {which}
+WHERE i.city_id = :city_id AND {{which}}
 ORDER BY i.id
 """
 _ALL_OPEN = "i.status <> 'cleared'"
@@ -54,22 +67,21 @@ _ALL_OPEN = "i.status <> 'cleared'"
 _CHANGED = "i.updated_at >= to_timestamp(:since)"
 _UNITS_CHANGED = "u.updated_at >= to_timestamp(:since)"
 
-_UNITS = """
+_UNITS = f"""
 SELECT u.id AS unit_id, u.call_sign, a.kind AS agency_kind, a.name AS agency_name, u.status,
-       ST_X(u.last_position) AS lon, ST_Y(u.last_position) AS lat,
+       {_LON.format(g="u.last_position")} AS lon, {_LAT.format(g="u.last_position")} AS lat,
        COALESCE(CAST(floor(extract(epoch FROM u.last_position_at)) AS bigint), -1)
            AS position_at_s
 FROM units u JOIN agencies a ON a.id = u.agency_id
-WHERE a.city_id = :city_id AND {which}
+WHERE a.city_id = :city_id AND {{which}}
 ORDER BY u.id
 """
 
-_STATIONS = """
+_STATIONS = f"""
 SELECT s.id AS station_id, s.name, a.name AS agency_name, a.kind AS agency_kind,
        count(u.id) AS units,
        count(u.id) FILTER (WHERE u.status = 'available') AS units_available,
-       round(CAST(ST_X(s.geom) AS numeric), 6)::float8 AS lon,
-       round(CAST(ST_Y(s.geom) AS numeric), 6)::float8 AS lat
+       {_LON.format(g="s.geom")} AS lon, {_LAT.format(g="s.geom")} AS lat
 FROM stations s
 JOIN agencies a ON a.id = s.agency_id
 LEFT JOIN units u ON u.home_station_id = s.id
@@ -111,13 +123,7 @@ def read_live_rows(
     if changed_since_s is not None:
         which, units_which, params["since"] = _CHANGED, _UNITS_CHANGED, changed_since_s
     incidents = pd.read_sql_query(text(_OPEN_INCIDENTS.format(which=which)), conn, params=params)
-    incidents[["lon", "lat"]] = incidents[["lon", "lat"]].astype(float).round(6)
-    responders = incidents["category"].map(
-        {category.value: kind.value for category, kind in RESPONDING_AGENCY.items()}
-    )
-    incidents["agencies"] = incidents["agencies"].fillna(responders).fillna("")
     units = pd.read_sql_query(text(_UNITS.format(which=units_which)), conn, params=params)
-    units[["lon", "lat"]] = units[["lon", "lat"]].astype(float).round(6)
     params = {"city_id": city_id}  # the other statements take the city only
     stations = pd.read_sql_query(text(_STATIONS), conn, params=params)
     today = conn.execute(text(_TODAY), params).one()
