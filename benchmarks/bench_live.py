@@ -49,6 +49,8 @@ from layers.live_map import live_map_traces  # noqa: E402
 OPEN_INCIDENTS, UNITS, VIEWERS = 10_000, 1_000, 20
 CLIENTS, WRITES_PER_CLIENT, BATCH = 8, 300, 50
 NOW = datetime.now(UTC).replace(microsecond=0)
+#: (HTTP method, path under /api/v1, JSON body or None)
+Request = tuple[str, str, Any]
 
 
 def median_ms(action: Callable[[], Any], repeat: int) -> float:
@@ -232,12 +234,11 @@ def serve(url: Any, workers: int) -> tuple[subprocess.Popen[bytes], str]:
     raise RuntimeError("the server did not start")
 
 
-def client(base: str, token: str, requests: list[tuple[Any, ...]], failures: list[str]) -> None:
-    """Send ``(path, body)`` as POSTs, or ``("GET", path, None)``, on one kept-alive connection."""
+def client(base: str, token: str, requests: list[Request], failures: list[str]) -> None:
+    """Send each ``(method, path, body)`` on one kept-alive connection; note failures."""
     connection = http.client.HTTPConnection("127.0.0.1", int(base.rsplit(":", 1)[1]), timeout=30)
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-    for sent in requests:
-        method, path, body = sent if len(sent) == 3 else ("POST", *sent)
+    for method, path, body in requests:
         connection.request(method, "/api/v1" + path, None if body is None else json.dumps(body),
                            headers)  # fmt: skip
         response = connection.getresponse()
@@ -247,9 +248,7 @@ def client(base: str, token: str, requests: list[tuple[Any, ...]], failures: lis
     connection.close()
 
 
-def run_clients(
-    base: str, token: str, plans: list[list[tuple[Any, ...]]]
-) -> tuple[float, list[str]]:
+def run_clients(base: str, token: str, plans: list[list[Request]]) -> tuple[float, list[str]]:
     failures: list[str] = []
     threads = [
         threading.Thread(target=client, args=(base, token, plan, failures)) for plan in plans
@@ -280,14 +279,14 @@ def bench_ingest(
         at = NOW - timedelta(hours=2)  # fixes from the past: a device's clock is never ahead
         plans = []
         for c in range(CLIENTS):
-            plan: list[tuple[str, Any]] = []
+            plan: list[Request] = []
             for i in range(WRITES_PER_CLIENT):
                 if i % 2:
-                    plan.append(("/units/positions", {"positions": [{
+                    plan.append(("POST", "/units/positions", {"positions": [{
                         "unit": signs[c], "lon": 105.3 + i * 1e-5, "lat": -5.11,
                         "at": (at + timedelta(seconds=i)).isoformat()}]}))  # fmt: skip
                 else:
-                    plan.append(("/incidents", {
+                    plan.append(("POST", "/incidents", {
                         "external_id": f"W-{c}-{i}", "category": "health", "priority": 2,
                         "received_at": NOW.isoformat(), "lon": 105.3, "lat": -5.11}))  # fmt: skip
             plans.append(plan)
@@ -300,7 +299,7 @@ def bench_ingest(
             positions = count(conn, "unit_positions")
         accounted = incidents + positions == writes and not failures
         single = writes / elapsed
-        batch_plans = [[("/units/positions", {"positions": [
+        batch_plans = [[("POST", "/units/positions", {"positions": [
             {"unit": signs[c], "lon": 105.3, "lat": -5.11,
              "at": (at + timedelta(minutes=20, seconds=b * BATCH + k)).isoformat()}
             for k in range(BATCH)]}) for b in range(20)] for c in range(CLIENTS)]  # fmt: skip

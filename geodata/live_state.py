@@ -234,11 +234,7 @@ def _aged(slots: pd.DataFrame, now_s: float, version: int) -> tuple[pd.DataFrame
     """The slots with every open incident's age class as of ``now_s``; whether any moved."""
     occupied = slots["incident_id"].to_numpy() >= 0
     classes = np.where(occupied, _age_classes(slots["received_at_s"].to_numpy(), now_s), 0)
-    moved = classes != slots["age_class"].to_numpy()
-    if not moved.any():
-        return slots, False
-    changed = np.where(moved, version, slots["changed"].to_numpy())
-    return slots.assign(age_class=classes, changed=changed), True
+    return _refreshed(slots, "age_class", classes, version)
 
 
 def _stale(position_at_s: np.ndarray, now_s: float, stale_after_s: float) -> np.ndarray:
@@ -255,11 +251,18 @@ def _staled(
 ) -> tuple[pd.DataFrame, bool]:
     """The unit slots with every position's staleness as of ``now_s``; whether any moved."""
     stale = _stale(slots["position_at_s"].to_numpy(), now_s, stale_after_s)
-    moved = stale != slots["stale"].to_numpy()
+    return _refreshed(slots, "stale", stale, version)
+
+
+def _refreshed(
+    slots: pd.DataFrame, column: str, values: np.ndarray, version: int
+) -> tuple[pd.DataFrame, bool]:
+    """The slots with ``column`` set to ``values``, those that differ marked changed."""
+    moved = values != slots[column].to_numpy()
     if not moved.any():
         return slots, False
     changed = np.where(moved, version, slots["changed"].to_numpy())
-    return slots.assign(stale=stale, changed=changed), True
+    return slots.assign(**{column: values, "changed": changed}), True
 
 
 def _needs_compaction(slots: pd.DataFrame, occupied_next: int) -> bool:

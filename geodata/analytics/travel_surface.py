@@ -8,8 +8,8 @@ negative reverse cost) in one statement that packs the columns into one binary v
 so that 100,000 edges cross the wire as one message, not as 100,000 rows.
 
 Why not pgRouting here: ``pgr_drivingDistance`` builds its graph from an SQL result on
-every call, which alone took longer than the whole surface does this way (2.4× on a
-99,904-edge network with 50 posko, ``benchmarks/bench_analytics.py``); pgRouting remains
+every call, which took longer than the whole surface does this way (2.1× on a 99,904-edge
+network with 50 posko, ``benchmarks/bench_analytics.py``); pgRouting remains
 the router of single dispatch recommendations (:mod:`geodata.network_search`), and the
 tests check this surface against it.
 
@@ -119,11 +119,13 @@ def road_graph(
     v = np.concatenate([v_of[forward], u_of[back]])
     w = np.concatenate([cost[forward], reverse[back]])
     n = len(node_ids)
-    key = u.astype(np.int64) * n + v
+    if len(w) == 0:
+        return csr_array((n, n))
+    key = u.astype(np.int64) * n + v  # one number per (from, to) pair
     order = np.argsort(key, kind="stable")
     key, w = key[order], w[order]
-    firsts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else key
-    w, key = np.minimum.reduceat(w, firsts) if len(key) else w, key[firsts]
+    firsts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    w, key = np.minimum.reduceat(w, firsts), key[firsts]
     indptr = np.searchsorted(key // n, np.arange(n + 1))
     return csr_array((w, key % n, indptr), shape=(n, n))
 
@@ -193,8 +195,7 @@ def travel_time_surface(
         "lat": nodes["lat"].astype(float), "travel_s": np.full(len(nodes), np.nan),
     })  # fmt: skip
     wanted = np.unique(np.asarray(list(start_nodes), dtype=np.int64))
-    at = np.searchsorted(node_ids, wanted)
-    starts = at[(at < len(node_ids)) & (node_ids[np.minimum(at, len(node_ids) - 1)] == wanted)]
+    starts = np.searchsorted(node_ids, wanted[np.isin(wanted, node_ids)])
     if len(starts) == 0:
         return surface
     edges = _packed(conn, _EDGES, {"city_id": city_id, "profile": profile}, _EDGE)
