@@ -33,11 +33,11 @@ import pandas as pd
 import shapely
 from sqlalchemy import Connection, create_engine, text
 
-from geodata import migrate
 from geodata.analytics.heat_cells import h3_heat
 from geodata.analytics.travel_surface import station_origins, travel_time_surface
-from geodata.city_load import ewkt, load_responders, load_road_network
-from geodata.embedded import EmbeddedPostgres
+from geodata.db import migrate
+from geodata.db.embedded import EmbeddedPostgres
+from geodata.load.city_load import ewkt, load_responders, load_road_network
 
 INCIDENTS = 1_000_000
 GRID = 224  # 224 × 224 nodes: 99,904 edges

@@ -33,8 +33,8 @@ from sqlalchemy import Engine, create_engine, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from geodata import migrate
-from geodata.embedded import EmbeddedPostgres
+from geodata.db import migrate
+from geodata.db.embedded import EmbeddedPostgres
 from geodata.importers.cities import upsert_city
 from geodata.importers.roads import NetworkOptions, RoadFields, import_roads
 from geodata.importers.sources import SourceFile

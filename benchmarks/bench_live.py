@@ -34,15 +34,18 @@ sys.path.insert(0, str(ROOT))
 
 from dashboard.live_feed import frames_of, tick_update  # noqa: E402
 from dashboard.live_layout import patch_of  # noqa: E402
-from geodata import live_store, migrate  # noqa: E402
-from geodata.api_tokens import create_token  # noqa: E402
-from geodata.city_load import load_city  # noqa: E402
+from geodata.db import migrate  # noqa: E402
+from geodata.db.embedded import EmbeddedPostgres, free_loopback_port  # noqa: E402
 from geodata.demo import generate_demo_city  # noqa: E402
-from geodata.embedded import EmbeddedPostgres, free_loopback_port  # noqa: E402
-from geodata.incidents import IncidentReport, upsert_incidents  # noqa: E402
-from geodata.live_queries import read_live_rows  # noqa: E402
-from geodata.live_state import advance, encode  # noqa: E402
-from geodata.unit_positions import PositionReport, record_positions  # noqa: E402
+from geodata.live import store as live_store  # noqa: E402
+from geodata.live.queries import read_live_rows  # noqa: E402
+from geodata.live.snapshot_codec import encode  # noqa: E402
+from geodata.live.state import advance  # noqa: E402
+from geodata.load.city_load import load_city  # noqa: E402
+from geodata.operations.api_tokens import create_token  # noqa: E402
+from geodata.operations.incidents import IncidentReport, upsert_incidents  # noqa: E402
+from geodata.operations.unit_positions import PositionReport, record_positions  # noqa: E402
+from geodata.responders import DEFAULT_RESPONSE_AGENCIES  # noqa: E402
 from layers.city_map import incident_traces  # noqa: E402
 from layers.live_map import live_map_traces  # noqa: E402
 
@@ -115,7 +118,9 @@ def move_one_unit(engine: Engine, unit_id: int, step: int) -> None:
 
 
 def bench_ticks(engine: Engine, city_id: int, report: Callable[..., None]) -> None:
-    state = live_store.fetch(engine, city_id, None, max_age_s=0, stale_after_s=300)
+    state = live_store.fetch(
+        engine, city_id, None, max_age_s=0, stale_after_s=300, responders=DEFAULT_RESPONSE_AGENCIES
+    )
     assert state is not None
     located = state.located_units()
     unit_id = int(located["unit_id"].iloc[0])
@@ -127,14 +132,23 @@ def bench_ticks(engine: Engine, city_id: int, report: Callable[..., None]) -> No
     for _ in range(7):
         move_one_unit(engine, unit_id, next(steps))
         started = time.perf_counter()
-        state = live_store.fetch(engine, city_id, state, max_age_s=0, stale_after_s=300)
+        state = live_store.fetch(
+            engine,
+            city_id,
+            state,
+            max_age_s=0,
+            stale_after_s=300,
+            responders=DEFAULT_RESPONSE_AGENCIES,
+        )
         builds.append((time.perf_counter() - started) * 1000)
 
     viewer = {"key": None}
     full = tick_update(state, viewer, language="id")
     viewer = full.viewer
     move_one_unit(engine, unit_id, next(steps))
-    moved = live_store.fetch(engine, city_id, state, max_age_s=0, stale_after_s=300)
+    moved = live_store.fetch(
+        engine, city_id, state, max_age_s=0, stale_after_s=300, responders=DEFAULT_RESPONSE_AGENCIES
+    )
     sent = [int((frame["changed"] > state.version).sum()) for frame in (moved.incidents,
                                                                          moved.units)]  # fmt: skip
     print(f"slots changed in that tick: {sent[0]} incidents, "
@@ -163,7 +177,7 @@ def bench_ticks(engine: Engine, city_id: int, report: Callable[..., None]) -> No
 
     def from_scratch() -> bytes:
         with engine.connect() as conn:
-            rows = read_live_rows(conn, city_id)
+            rows = read_live_rows(conn, city_id, DEFAULT_RESPONSE_AGENCIES)
         return encode(advance(None, rows, city_id=city_id, stale_after_s=300))
 
     scratch_ms = median_ms(from_scratch, 5)
@@ -181,10 +195,17 @@ def bench_ticks(engine: Engine, city_id: int, report: Callable[..., None]) -> No
     def per_viewer_queries() -> None:
         for _ in range(VIEWERS):
             with engine.connect() as conn:
-                read_live_rows(conn, city_id)
+                read_live_rows(conn, city_id, DEFAULT_RESPONSE_AGENCIES)
 
     def shared_snapshot() -> None:
-        live_store.fetch(engine, city_id, moved, max_age_s=0, stale_after_s=300)
+        live_store.fetch(
+            engine,
+            city_id,
+            moved,
+            max_age_s=0,
+            stale_after_s=300,
+            responders=DEFAULT_RESPONSE_AGENCIES,
+        )
         for _ in range(VIEWERS):
             tick_update(moved, viewer, language="id")
 

@@ -32,11 +32,11 @@ from sqlalchemy import Connection, Engine, create_engine, text
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.synthetic_city import grid_network, points_near_edges
-from geodata import migrate
-from geodata.city_load import ewkt, load_responders, load_road_network
-from geodata.embedded import EmbeddedPostgres
-from geodata.recommend import recommend_units
+from geodata.db import migrate
+from geodata.db.embedded import EmbeddedPostgres
+from geodata.load.city_load import ewkt, load_responders, load_road_network
 from geodata.responders import DEFAULT_RESPONSE_AGENCIES
+from geodata.routing.recommend import recommend_units
 
 #: Unit fleet: (agency kind, vehicle profile, share of units)
 FLEET = (

@@ -1,5 +1,5 @@
 """``python -m dashboard`` is the ``tanggap`` command."""
 
-from dashboard.cli import main
+from dashboard.cli.main import main
 
 main()

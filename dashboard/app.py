@@ -9,7 +9,7 @@ from flask import current_app
 from sqlalchemy import Engine
 
 from dashboard.api import register_api
-from geodata.database import make_engine
+from geodata.db.database import make_engine
 from geodata.settings import Settings
 
 __all__ = ["create_app", "current_engine", "current_settings"]

@@ -1,10 +1,10 @@
 """What the live pages share: this worker's window on the live state, ticks, the basemap.
 
-Each worker holds the latest :class:`~geodata.live_state.LiveState` it has read, on the
+Each worker holds the latest :class:`~geodata.live.state.LiveState` it has read, on the
 Flask app (like its connection pool), never in a module global. Any viewer's tick asks it
 for the state; at most once per ``check_interval_s`` the worker asks PostgreSQL whether
 the shared snapshot moved on (one primary-key lookup), rebuilding it first if it is older
-than ``max_age_s`` and no other worker is doing so (see :mod:`geodata.live_store`). So the
+than ``max_age_s`` and no other worker is doing so (see :mod:`geodata.live.store`). So the
 database sees a few statements per second per worker, whatever the number of viewers, and
 the copy held here is only a cache of the shared row: losing it costs one read.
 """
@@ -22,8 +22,9 @@ from flask import current_app
 from sqlalchemy import Engine
 
 from dashboard.app import current_engine, current_settings
-from geodata import live_store
-from geodata.live_state import LiveState
+from geodata.live import store as live_store
+from geodata.live.state import LiveState
+from geodata.responders import DEFAULT_RESPONSE_AGENCIES, ResponseAgencies
 from geodata.settings import Settings
 from layers.city_map import OFFLINE_BASEMAP
 from layers.live_map import (
@@ -62,10 +63,11 @@ MAX_PATCH_SHARE = 0.3
 
 @dataclass(frozen=True)
 class LiveOptions:
-    """Timing of the live pages, in seconds.
+    """What the live pages need of the settings; times in seconds.
 
     ``tick_s``: how often a page asks for news; ``stale_after_s``: a unit position older
-    than this is stale; ``wall_rotation_s``: the wall's period between city and kecamatan.
+    than this is stale; ``wall_rotation_s``: the wall's period between city and kecamatan;
+    ``responders``: which agencies respond to each category (``Settings.response_agencies``).
     """
 
     tick_s: float = 0.5
@@ -74,6 +76,7 @@ class LiveOptions:
     probe_timeout_s: float = 1.5
     #: The shared snapshot is rebuilt when older than this (at most twice a second).
     max_age_s: float = 0.5
+    responders: ResponseAgencies = field(default_factory=lambda: DEFAULT_RESPONSE_AGENCIES)
 
     @property
     def check_interval_s(self) -> float:
@@ -82,11 +85,11 @@ class LiveOptions:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> LiveOptions:
-        """Read the live settings; defaults stand in until ``Settings`` has these fields."""
         return cls(
-            tick_s=float(getattr(settings, "live_tick_s", cls.tick_s)),
-            stale_after_s=60.0 * float(getattr(settings, "stale_position_minutes", 5.0)),
-            wall_rotation_s=float(getattr(settings, "wall_rotation_s", cls.wall_rotation_s)),
+            tick_s=settings.live_tick_s,
+            stale_after_s=60.0 * settings.stale_position_minutes,
+            wall_rotation_s=settings.wall_rotation_s,
+            responders=settings.response_agencies,
         )
 
 
@@ -109,7 +112,7 @@ class LiveFeed:
             for _ in range(FIRST_BUILD_POLLS):
                 state = live_store.fetch(
                     self.engine, city_id, known, max_age_s=self.options.max_age_s,
-                    stale_after_s=self.options.stale_after_s,
+                    stale_after_s=self.options.stale_after_s, responders=self.options.responders,
                 )  # fmt: skip
                 if state is not None:
                     break

@@ -22,7 +22,7 @@ from dashboard.api.basemap import layer_url
 from dashboard.app import current_engine, current_settings
 from dashboard.live_feed import LiveFeed, reachable_basemap
 from geodata import map_queries
-from geodata.live_queries import road_classes
+from geodata.live.queries import road_classes
 from geodata.map_queries import CitySummary
 from layers.city_map import CityMapLayers, MapView, basemap_frames, zoom_for_bounds
 from layers.ui_text import phrase

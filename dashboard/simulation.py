@@ -2,8 +2,9 @@
 
 Calls arrive as a Poisson process with the demo generator's category mix, hourly rhythm
 and priority triage (``geodata.demo``); emergencies get the nearest available unit of
-their agency, which turns out, drives the road network at its profile's speeds
-(``geodata.vehicle_profiles``) reporting its position every ``tick_s``, works on scene,
+their first responding agency (``Settings.response_agencies``), which turns out, drives the
+road network at its profile's speeds (the shared :mod:`geodata.routing.road_graph`)
+reporting its position every ``tick_s``, works on scene,
 clears the incident and drives home. Non-emergency calls are closed by the call taker.
 Every write goes over HTTP with an integration token; the road geometry is read once
 from the database (read-only), to route on it. ``speedup`` compresses durations and
@@ -25,18 +26,22 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import numpy as np
-import pandas as pd
-from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
-from geodata.demo._incidents import CATEGORY_SHARES, HOURLY_PROFILE, PRIORITY_SHARES
-from geodata.demo._lifecycle import CALL_PROCESSING_S, SCENE_MIN, TURNOUT_S
-from geodata.live_queries import RESPONDING_AGENCY
-from geodata.vehicle_profiles import SPEEDS_KMH
-from geodata.vocabulary import EMERGENCY_CATEGORIES, IncidentCategory
+from geodata.demo import (
+    CALL_PROCESSING_S,
+    CATEGORY_SHARES,
+    HOURLY_PROFILE,
+    PRIORITY_SHARES,
+    SCENE_MIN,
+    TURNOUT_S,
+)
+from geodata.responders import DEFAULT_RESPONSE_AGENCIES, ResponseAgencies, primary_kind
+from geodata.routing.road_graph import RoadGraph, read_nodes
+from geodata.vocabulary import EMERGENCY_CATEGORIES, IncidentCategory, VehicleProfile
 
-__all__ = ["ApiClient", "RoadGraph", "SimulationOptions", "run_simulation"]
+__all__ = ["ApiClient", "Roads", "SimulationOptions", "run_simulation"]
 
 #: Seconds (simulated) a call taker needs to close a call that sends no one.
 CLOSE_CALL_S = (40.0, 150.0)
@@ -58,6 +63,8 @@ class SimulationOptions:
     tick_s: float = 2.0
     seed: int = 112
     timezone: str = "Asia/Jakarta"
+    #: Who responds to each category (``Settings.response_agencies``): the first kind goes.
+    responders: ResponseAgencies = field(default_factory=lambda: DEFAULT_RESPONSE_AGENCIES)
 
 
 class ApiClient:
@@ -88,50 +95,41 @@ class ApiClient:
         self._connection.close()
 
 
-@dataclass
-class RoadGraph:
-    """The drivable network per profile: node coordinates and a travel-time matrix (s)."""
+@dataclass(frozen=True)
+class Roads:
+    """The city's road graph for every vehicle profile (one node table), to route units on."""
 
-    lon: np.ndarray
-    lat: np.ndarray
-    times: dict[str, csr_matrix]
+    graphs: dict[str, RoadGraph]
 
     @classmethod
-    def from_database(cls, conn: Connection, city_id: int) -> RoadGraph:
-        """Read the city's nodes and edges once (two statements)."""
-        nodes = pd.read_sql_query(
-            text("SELECT id, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM road_nodes "
-                 "WHERE city_id = :c ORDER BY id"), conn, params={"c": city_id})  # fmt: skip
-        edges = pd.read_sql_query(
-            text("SELECT source, target, road_class, length_m, oneway FROM road_edges "
-                 "WHERE city_id = :c"), conn, params={"c": city_id})  # fmt: skip
-        index = pd.Series(np.arange(len(nodes)), index=nodes["id"].to_numpy())
-        a, b = index[edges["source"]].to_numpy(), index[edges["target"]].to_numpy()
-        times = {}
-        for profile, speeds in SPEEDS_KMH.items():
-            speed_ms = edges["road_class"].map({k.value: v / 3.6 for k, v in speeds.items()})
-            cost = edges["length_m"].to_numpy() / speed_ms.to_numpy(dtype=float)
-            two_way = ~edges["oneway"].to_numpy(dtype=bool)
-            rows = np.concatenate([a, b[two_way]])
-            cols = np.concatenate([b, a[two_way]])
-            data = np.concatenate([cost, cost[two_way]])
-            times[profile.value] = csr_matrix((data, (rows, cols)), shape=(len(nodes),) * 2)
-        return cls(nodes["lon"].to_numpy(), nodes["lat"].to_numpy(), times)
+    def from_database(cls, conn: Connection, city_id: int) -> Roads:
+        """Read the nodes once and each profile's arcs (1 + 4 statements, read-only)."""
+        nodes = read_nodes(conn, city_id)
+        return cls({p.value: RoadGraph.from_database(conn, city_id, p.value, nodes)
+                    for p in VehicleProfile})  # fmt: skip
+
+    @property
+    def lon(self) -> np.ndarray:
+        return next(iter(self.graphs.values())).lon
+
+    @property
+    def lat(self) -> np.ndarray:
+        return next(iter(self.graphs.values())).lat
 
     def nearest(self, lon: float, lat: float) -> int:
         return int(np.argmin((self.lon - lon) ** 2 + (self.lat - lat) ** 2))
 
     def route(self, profile: str, start: int, end: int) -> tuple[np.ndarray, np.ndarray]:
-        """(node indices, cumulative seconds) of the fastest route; just the start if none."""
-        _, previous = dijkstra(self.times[profile], indices=start, return_predecessors=True)
+        """(node rows, cumulative seconds) of the fastest route; just the start if none."""
+        arcs = self.graphs[profile].arcs
+        _, previous = dijkstra(arcs, indices=start, return_predecessors=True)
         if start != end and previous[end] < 0:
             return np.array([start]), np.array([0.0])
         path = [end]
         while path[-1] != start:
             path.append(int(previous[path[-1]]))
         path.reverse()
-        matrix = self.times[profile]
-        legs = [matrix[u, v] for u, v in itertools.pairwise(path)]
+        legs = [arcs[u, v] for u, v in itertools.pairwise(path)]
         return np.array(path), np.concatenate([[0.0], np.cumsum(legs)])
 
 
@@ -144,7 +142,7 @@ class Trip:
     started: float
     arrive: Callable[[], None]
 
-    def position(self, graph: RoadGraph, now: float) -> tuple[float, float, bool]:
+    def position(self, graph: Roads, now: float) -> tuple[float, float, bool]:
         """(lon, lat, arrived) at simulated time ``now``, interpolated along the route."""
         elapsed = now - self.started
         if elapsed >= self.at_s[-1]:
@@ -162,7 +160,7 @@ class Trip:
 class World:
     """What the simulator knows: units (from the API), trips, timers, counts."""
 
-    graph: RoadGraph
+    graph: Roads
     api: ApiClient
     options: SimulationOptions
     rng: np.random.Generator
@@ -193,7 +191,7 @@ def lognormal(rng: np.random.Generator, median: float, sigma: float) -> float:
     return float(rng.lognormal(math.log(median), sigma))
 
 
-def draw_call(rng: np.random.Generator, graph: RoadGraph) -> dict[str, Any]:
+def draw_call(rng: np.random.Generator, graph: Roads) -> dict[str, Any]:
     """One call: category by the demo's shares, priority by its triage, a place on a road."""
     categories = list(CATEGORY_SHARES)
     shares = np.array([CATEGORY_SHARES[c] for c in categories])
@@ -233,8 +231,8 @@ def set_status(world: World, sign: str, status: str) -> None:
 
 def respond(world: World, incident_id: int, call: dict[str, Any]) -> None:
     """Dispatch, turn out, drive, work on scene, clear, go home: the unit's whole cycle."""
-    kind = RESPONDING_AGENCY[IncidentCategory(call["category"])].value
-    sign = nearest_free_unit(world, kind, call["lon"], call["lat"])
+    kind = primary_kind(call["category"], world.options.responders)
+    sign = None if kind is None else nearest_free_unit(world, kind, call["lon"], call["lat"])
     if sign is None:  # nobody free: the call waits, and is closed at the end of the run
         return
     if world.write("POST", f"/incidents/{incident_id}/dispatches", {"unit": sign}) is None:
@@ -302,7 +300,7 @@ def report_positions(world: World) -> None:
 
 
 def run_simulation(
-    api: ApiClient, graph: RoadGraph, options: SimulationOptions, say: Callable[[str], None]
+    api: ApiClient, graph: Roads, options: SimulationOptions, say: Callable[[str], None]
 ) -> dict[str, int]:
     """Run until ``duration_s`` (real) or ``max_calls``; returns what was done."""
     _, listing = api.call("GET", "/units")

@@ -1,23 +1,33 @@
-"""Which agencies respond to which incident category (configurable, sensible defaults)."""
+"""Which agencies respond to which incident category: the one rule, configurable.
+
+``Settings.response_agencies`` (``TANGGAP_RESPONSE_AGENCIES``) holds the mapping and every
+reader takes it as a parameter: dispatch recommendations, the live queue and the wall (an
+incident no unit is on yet is listed under its responding agencies), the simulator and the
+demo generator. Nothing else defines it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from geodata.vocabulary import EMERGENCY_CATEGORIES, AgencyKind, IncidentCategory, VehicleProfile
+from geodata.vocabulary import EMERGENCY_CATEGORIES, AgencyKind, IncidentCategory
 
 __all__ = [
     "DEFAULT_RESPONSE_AGENCIES",
-    "TYPICAL_PROFILE",
+    "ResponseAgencies",
+    "primary_kind",
     "responding_kinds",
     "validate_response_agencies",
 ]
+
+#: Incident category → the agency kinds that respond, first the one a call goes to first.
+ResponseAgencies = Mapping[str, tuple[str, ...]]
 
 C, A = IncidentCategory, AgencyKind
 
 #: Defaults as Indonesian 112 centers forward calls: Damkar also handles animal and other
 #: rescues (snakes, bees, trapped people); traffic accidents get an ambulance and police.
-DEFAULT_RESPONSE_AGENCIES: Mapping[str, tuple[str, ...]] = {
+DEFAULT_RESPONSE_AGENCIES: ResponseAgencies = {
     C.HEALTH: (A.AMBULANCE,),
     C.FIRE: (A.FIRE,),
     C.TRAFFIC_ACCIDENT: (A.AMBULANCE, A.POLICE),
@@ -28,18 +38,6 @@ DEFAULT_RESPONSE_AGENCIES: Mapping[str, tuple[str, ...]] = {
     C.SEARCH_RESCUE: (A.SAR, A.FIRE),
     C.ANIMAL_RESCUE: (A.FIRE,),
     C.OTHER_RESCUE: (A.FIRE, A.SAR),
-}
-
-
-#: The vehicle an agency usually sends, for travel times from a posko (which has no unit).
-TYPICAL_PROFILE: Mapping[str, str] = {
-    A.AMBULANCE: VehicleProfile.AMBULANCE,
-    A.FIRE: VehicleProfile.FIRE_ENGINE,
-    A.POLICE: VehicleProfile.CAR,
-    A.DISASTER: VehicleProfile.CAR,
-    A.SAR: VehicleProfile.CAR,
-    A.TRANSPORT: VehicleProfile.CAR,
-    A.OTHER: VehicleProfile.CAR,
 }
 
 
@@ -65,6 +63,12 @@ def validate_response_agencies(mapping: Mapping[str, object]) -> dict[str, tuple
     return checked
 
 
-def responding_kinds(category: str, mapping: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
+def responding_kinds(category: str, mapping: ResponseAgencies) -> tuple[str, ...]:
     """Agency kinds that respond to ``category``; empty for calls that need no one."""
     return tuple(mapping.get(category, ()))
+
+
+def primary_kind(category: str, mapping: ResponseAgencies) -> str | None:
+    """The agency kind a call of ``category`` goes to first; None for calls that need no one."""
+    kinds = responding_kinds(category, mapping)
+    return kinds[0] if kinds else None

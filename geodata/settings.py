@@ -10,6 +10,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from geodata.responders import DEFAULT_RESPONSE_AGENCIES, validate_response_agencies
+from geodata.vocabulary import AgencyKind
 
 __all__ = ["Settings", "default_data_dir"]
 
@@ -97,6 +98,45 @@ class Settings(BaseSettings):
     recent_hours: float = Field(
         default=24.0, gt=0, description="Window of recent incidents on the first map, in hours."
     )
+    response_targets_min: dict[str, float] = Field(
+        default_factory=dict,
+        description=(
+            "The city's own response targets, from the call received to the first unit on "
+            'scene, in minutes per agency kind, as JSON, e.g. {"ambulance": 10}. A kind '
+            "not given keeps its default (fire: 15 minutes, Permendagri 114/2018)."
+        ),
+    )
+    response_allowances_min: dict[str, float] = Field(
+        default_factory=dict,
+        description=(
+            "Minutes of call processing and turnout assumed before a unit drives, per agency "
+            'kind, as JSON, e.g. {"fire": 4}; coverage models the drive within the target '
+            "minus this. Default: 5 for fire, 4 for ambulance and police, 10 for the others."
+        ),
+    )
+    analytics_heat_resolution: int = Field(
+        default=8, ge=5, le=10,
+        description="H3 resolution of the observed heatmap (8: cells of about 0.74 km²).",
+    )  # fmt: skip
+    analytics_min_count: int = Field(
+        default=10, ge=1, le=1000,
+        description=(
+            "Fewest incidents with a measured interval for a cell, area or hour to be "
+            "coloured; below it the cell is shown as too few to judge."
+        ),
+    )  # fmt: skip
+
+    @field_validator("response_targets_min", "response_allowances_min")
+    @classmethod
+    def _check_minutes(cls, value: dict[str, float]) -> dict[str, float]:
+        """Minutes per agency kind: known kinds, 0 to 240 minutes."""
+        kinds = {kind.value for kind in AgencyKind}
+        for kind, minutes in value.items():
+            if kind not in kinds:
+                raise ValueError(f"unknown agency kind '{kind}'; known: {sorted(kinds)}")
+            if not 0 <= minutes <= 240:
+                raise ValueError(f"{kind}: {minutes} minutes is outside 0 to 240")
+        return value
 
     @field_validator("response_agencies", mode="before")
     @classmethod

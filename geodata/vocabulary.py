@@ -76,7 +76,7 @@ class AgencyKind(StrEnum):
 
 
 class UnitStatus(StrEnum):
-    """Where a unit is in its duty cycle; transitions are in :mod:`geodata.lifecycle`."""
+    """Where a unit is in its duty cycle; transitions are in :mod:`geodata.operations.lifecycle`."""
 
     AVAILABLE = "available"
     DISPATCHED = "dispatched"

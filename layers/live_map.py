@@ -1,6 +1,6 @@
 """The live map: open incidents, units and posko over the city basemap, built whole or patched.
 
-Pure. The live picture arrives as frames in *slot* order (see ``geodata.live_state``): point
+Pure. The live picture arrives as frames in *slot* order (see ``geodata.live.state``): point
 ``i`` of a trace is slot ``i``, so a change is an assignment at an index, and
 :func:`live_map_changes` lists exactly those assignments for the slots changed since a
 version. The whole figure carries its point arrays as numpy (float32 coordinates, uint8

@@ -23,10 +23,10 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import URL
 
-from geodata import migrate
-from geodata.city_load import load_city
+from geodata.db import migrate
+from geodata.db.embedded import EmbeddedPostgres, free_loopback_port
 from geodata.demo import DemoCity, generate_demo_city
-from geodata.embedded import EmbeddedPostgres, free_loopback_port
+from geodata.load.city_load import load_city
 
 TEMPLATE = "tanggap_template"
 _database_numbers = itertools.count()

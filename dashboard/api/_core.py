@@ -20,8 +20,8 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
-from geodata.api_tokens import Integration, authenticate
 from geodata.coordinates import BoundingBox, CoordinateError, check_lon_lat
+from geodata.operations.api_tokens import Integration, authenticate
 
 __all__ = [
     "API_PREFIX",

@@ -16,7 +16,7 @@ from flask import Response, request
 
 from dashboard.api._core import API_PREFIX, ApiError, ApiRoutes, RouteDoc, current_engine
 from geodata import map_queries
-from geodata.live_queries import road_class_lines
+from geodata.live.queries import road_class_lines
 from layers.city_map import layer_geojson
 
 __all__ = ["layer_url", "register"]

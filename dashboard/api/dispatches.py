@@ -1,6 +1,6 @@
 """``/incidents/{id}/dispatches``: send an available unit to an incident.
 
-Goes through :func:`geodata.dispatching.assign_unit`: the unit row is locked, so two
+Goes through :func:`geodata.operations.dispatching.assign_unit`: the unit row is locked, so two
 systems (or a system and a supervisor) sending the same unit at once cannot both succeed;
 the second gets a 409 naming who has it.
 """
@@ -15,8 +15,8 @@ from flask import jsonify, request
 from dashboard.api._core import ApiError, ApiRoutes, RouteDoc, parse, transaction
 from dashboard.api.incidents import in_city
 from dashboard.api.schemas import DispatchIn, DispatchOut
-from geodata.dispatching import DispatchError, UnitUnavailableError, assign_unit
-from geodata.unit_positions import resolve_units
+from geodata.operations.dispatching import DispatchError, UnitUnavailableError, assign_unit
+from geodata.operations.unit_positions import resolve_units
 
 __all__ = ["register"]
 

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import jsonify, request
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from dashboard.api._core import (
     ApiError,
@@ -33,11 +33,12 @@ from dashboard.api.schemas import (
     IncidentOut,
     IncidentView,
 )
-from geodata.api_tokens import Integration
-from geodata.dispatching import DispatchError
-from geodata.incident_events import EventTimeError, record_incident_event
-from geodata.incidents import IncidentReport, IncidentValidationError, upsert_incidents
-from geodata.lifecycle import InvalidTransitionError
+from geodata.operations.api_tokens import Integration
+from geodata.operations.dispatching import DispatchError
+from geodata.operations.incident_events import EventTimeError, record_incident_event
+from geodata.operations.incident_views import incident_ids, incident_in_city, read_incident
+from geodata.operations.incidents import IncidentReport, IncidentValidationError, upsert_incidents
+from geodata.operations.lifecycle import InvalidTransitionError
 
 __all__ = ["register"]
 
@@ -72,13 +73,7 @@ def _store(conn: Connection, who: Integration, bodies: Sequence[IncidentIn], pre
                        code="conflict" if status == 409 else "invalid") from None  # fmt: skip
     if len(bodies) == 1 and (result.inserted_ids or result.updated_ids):
         return result, [*result.inserted_ids, *result.updated_ids]  # no lookup needed
-    ids = dict(
-        conn.execute(
-            text("SELECT external_id, id FROM incidents WHERE source = :source "
-                 "AND external_id = ANY(:ids)"),
-            {"source": who.name, "ids": [body.external_id for body in bodies]},
-        ).all()
-    )  # fmt: skip
+    ids = incident_ids(conn, who.city_id, who.name, [body.external_id for body in bodies])
     return result, [int(ids[body.external_id]) for body in bodies]
 
 
@@ -103,21 +98,9 @@ def create_or_update_batch() -> Any:
     return jsonify(out.model_dump()), 200
 
 
-_ONE = """
-SELECT i.id, i.source, i.external_id, i.category, i.priority, i.status,
-       ST_Y(i.geom) AS lat, ST_X(i.geom) AS lon, kel.name AS kelurahan, i.received_at,
-       i.dispatched_at, i.en_route_at, i.on_scene_at, i.cleared_at,
-       ARRAY(SELECT u.call_sign FROM dispatches d JOIN units u ON u.id = d.unit_id
-             WHERE d.incident_id = i.id AND d.cleared_at IS NULL ORDER BY u.call_sign) AS units
-FROM incidents i LEFT JOIN admin_areas kel ON kel.id = i.area_id
-WHERE i.id = :id AND i.city_id = :city_id
-"""
-
-
-def read_incident(incident_id: int) -> Any:
+def one_incident(incident_id: int) -> Any:
     with transaction() as (conn, who):
-        row = conn.execute(text(_ONE), {"id": incident_id, "city_id": who.city_id}).mappings()
-        found = row.first()
+        found = read_incident(conn, who.city_id, incident_id)
     if found is None:
         raise ApiError(404, f"no incident {incident_id} in this city", field="incident_id",
                        code="not_found")  # fmt: skip
@@ -126,11 +109,7 @@ def read_incident(incident_id: int) -> Any:
 
 def in_city(conn: Connection, incident_id: int, who: Integration) -> None:
     """A 404 unless the incident is in the integration's city."""
-    found = conn.execute(
-        text("SELECT 1 FROM incidents WHERE id = :id AND city_id = :city_id"),
-        {"id": incident_id, "city_id": who.city_id},
-    ).first()
-    if found is None:
+    if not incident_in_city(conn, who.city_id, incident_id):
         raise ApiError(404, f"no incident {incident_id} in this city", field="incident_id",
                        code="not_found")  # fmt: skip
 
@@ -165,7 +144,7 @@ def register(api: ApiRoutes) -> None:
     api.add(RouteDoc("/incidents/<int:incident_id>", ("GET",), "read_incident",
                      "One incident, its lifecycle and units (never caller data)", "incidents",
                      response=IncidentView, errors=(401, 404)),
-            read_incident)  # fmt: skip
+            one_incident)  # fmt: skip
     api.add(RouteDoc("/incidents/<int:incident_id>/events", ("POST",), "report_incident_event",
                      "Report a lifecycle step (dispatched, en route, on scene, cleared)",
                      "incidents", EventIn, EventOut, errors=(401, 404, 409, 422)),

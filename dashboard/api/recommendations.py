@@ -1,6 +1,6 @@
 """``/incidents/{id}/recommendations`` and ``/nearest-stations``: who reaches a place first.
 
-Both are exact road travel-time rankings (:mod:`geodata.recommend`), for a call-taking or
+Both are exact road travel-time rankings (:mod:`geodata.routing.recommend`), for a call-taking or
 dispatch system that wants the same answer the supervisor's page shows.
 """
 
@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from dashboard.api._core import ApiError, ApiRoutes, RouteDoc, area_of, check_point, transaction
 from dashboard.api.incidents import in_city
-from geodata.recommend import nearest_stations, recommend_units
+from geodata.routing.recommend import nearest_stations, recommend_units
 
 __all__ = ["register"]
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import jsonify, request
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from dashboard.api._core import (
     ApiError,
@@ -27,31 +27,23 @@ from dashboard.api.schemas import (
     UnitStatusOut,
     UnitView,
 )
-from geodata.api_tokens import Integration
-from geodata.dispatching import set_unit_status
-from geodata.lifecycle import InvalidTransitionError
-from geodata.unit_positions import (
+from geodata.operations.api_tokens import Integration
+from geodata.operations.dispatching import set_unit_status
+from geodata.operations.lifecycle import InvalidTransitionError
+from geodata.operations.unit_positions import (
     PositionReport,
     PositionValidationError,
     record_positions,
     resolve_units,
 )
+from geodata.operations.units import list_units
 
 __all__ = ["register", "store_positions"]
 
-_UNITS = """
-SELECT u.id, u.call_sign, a.name AS agency, a.kind AS agency_kind, u.vehicle_profile, u.status,
-       ST_Y(u.last_position) AS lat, ST_X(u.last_position) AS lon,
-       u.last_position_at AS position_at, ST_Y(s.geom) AS home_lat, ST_X(s.geom) AS home_lon
-FROM units u JOIN agencies a ON a.id = u.agency_id
-LEFT JOIN stations s ON s.id = u.home_station_id
-WHERE a.city_id = :city_id ORDER BY u.call_sign
-"""
 
-
-def list_units() -> Any:
+def units_of_city() -> Any:
     with transaction() as (conn, who):
-        rows = conn.execute(text(_UNITS), {"city_id": who.city_id}).mappings().all()
+        rows = list_units(conn, who.city_id)
     return jsonify(UnitsOut(units=[UnitView(**row) for row in rows]).model_dump(mode="json"))
 
 
@@ -107,7 +99,7 @@ def register(api: ApiRoutes) -> None:
     api.add(RouteDoc("/units", ("GET",), "list_units",
                      "The city's units: status, last position, home posko", "units",
                      response=UnitsOut, errors=(401,)),
-            list_units)  # fmt: skip
+            units_of_city)  # fmt: skip
     api.add(RouteDoc("/units/<call_sign>/status", ("PUT",), "set_unit_status",
                      "Move a unit through its duty cycle (stamps its dispatch and incident)",
                      "units", UnitStatusIn, UnitStatusOut, errors=(401, 404, 409, 422)),

@@ -11,9 +11,9 @@ from sqlalchemy import Connection
 from dashboard.app import current_engine, current_settings
 from dashboard.navigation import nav_links
 from geodata import map_queries
-from geodata.dispatching import DispatchError, UnitUnavailableError, assign_unit
-from geodata.network_search import bbox_around
-from geodata.recommend import IncidentRecommendation, recommend_units
+from geodata.operations.dispatching import DispatchError, UnitUnavailableError, assign_unit
+from geodata.routing.network_search import bbox_around
+from geodata.routing.recommend import IncidentRecommendation, recommend_units
 from layers.dispatch_view import DispatchTarget, dispatch_map_figure, option_rows
 from layers.vocabulary import (
     AGENCY_KIND_LABELS,

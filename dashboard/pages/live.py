@@ -22,7 +22,7 @@ from dashboard.live_layout import (
     placeholder_figure,
 )
 from dashboard.navigation import nav_links
-from geodata.live_state import LiveState
+from geodata.live.state import LiveState
 from layers.city_map import LIGHT_BASEMAP
 from layers.live_map import (
     LAYERS,

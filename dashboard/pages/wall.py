@@ -15,7 +15,7 @@ from dash import Input, Output, State, clientside_callback, dcc, html, no_update
 
 from dashboard.live_feed import current_feed, frames_of, tick_update, viewer_key
 from dashboard.live_layout import CityContext, city_view, open_city, packed_figure, patch_of
-from geodata.live_state import LiveState
+from geodata.live.state import LiveState
 from layers.live_map import LiveMapStyle, live_map_figure
 from layers.live_queue import incident_details
 from layers.vocabulary import Language, zone_abbreviation

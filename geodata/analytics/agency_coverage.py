@@ -15,13 +15,14 @@ from sqlalchemy import Connection
 from geodata import map_queries
 from geodata.analytics.coverage import Coverage, coverage, coverage_curve, snap_times
 from geodata.analytics.response_intervals import IntervalQuery, dispatch_intervals
-from geodata.analytics.standards import AGENCY_VEHICLE_PROFILE, AnalyticsConfig, ResponseStandard
+from geodata.analytics.standards import AnalyticsConfig, ResponseStandard
 from geodata.analytics.travel_surface import (
     available,
     station_origins,
     travel_time_surface,
     unit_origins,
 )
+from geodata.routing.vehicle_profiles import AGENCY_PROFILE
 
 __all__ = ["AgencyCoverage", "CoverageView", "agency_coverage", "coverage_view"]
 
@@ -68,7 +69,7 @@ def agency_coverage(
     standards to try another target).
     """
     standard = config.standard(agency_kind)
-    profile = AGENCY_VEHICLE_PROFILE.get(agency_kind, "car")
+    profile = AGENCY_PROFILE.get(agency_kind, "car")
     units_total = units_available = None
     if live:
         if now is None:

@@ -16,14 +16,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from geodata.vocabulary import AgencyKind, VehicleProfile
+from geodata.vocabulary import AgencyKind
+
+if TYPE_CHECKING:
+    from geodata.settings import Settings
 
 __all__ = [
-    "AGENCY_VEHICLE_PROFILE",
     "DEFAULT_STANDARDS",
     "AnalyticsConfig",
     "ResponseStandard",
@@ -70,17 +72,6 @@ DEFAULT_STANDARDS: Mapping[str, ResponseStandard] = {
     K.SAR.value: _local(K.SAR, 30, 10),
     K.TRANSPORT.value: _local(K.TRANSPORT, 30, 10),
     K.OTHER.value: _local(K.OTHER, 30, 10),
-}
-
-#: The road-edge cost profile that models each agency kind's vehicles.
-AGENCY_VEHICLE_PROFILE: Mapping[str, str] = {
-    K.FIRE.value: VehicleProfile.FIRE_ENGINE.value,
-    K.AMBULANCE.value: VehicleProfile.AMBULANCE.value,
-    K.POLICE.value: VehicleProfile.CAR.value,
-    K.DISASTER.value: VehicleProfile.CAR.value,
-    K.SAR.value: VehicleProfile.CAR.value,
-    K.TRANSPORT.value: VehicleProfile.CAR.value,
-    K.OTHER.value: VehicleProfile.CAR.value,
 }
 
 
@@ -130,17 +121,12 @@ class AnalyticsConfig:
         return agency_kinds.map(lambda kind: self.standard(str(kind)).target_s).astype(float)
 
     @classmethod
-    def from_settings(cls, settings: Any) -> AnalyticsConfig:
-        """The config from ``Settings`` fields where they exist, defaults otherwise.
-
-        Optional fields read: ``analytics_heat_resolution``, ``analytics_min_count``,
-        ``response_targets_min`` and ``response_allowances_min`` (mappings agency kind →
-        minutes). Until Settings carries them, the defaults above apply.
-        """
+    def from_settings(cls, settings: Settings) -> AnalyticsConfig:
+        """The config of ``Settings``: its heat resolution, minimum count, and the city's
+        own targets and allowances (minutes per agency kind) over the defaults above."""
         config = cls()
         standards = dict(config.standards)
-        targets: Mapping[str, float] = getattr(settings, "response_targets_min", None) or {}
-        allowances: Mapping[str, float] = getattr(settings, "response_allowances_min", None) or {}
+        targets, allowances = settings.response_targets_min, settings.response_allowances_min
         for kind in set(targets) | set(allowances):
             base = config.standard(kind)
             standards[kind] = replace(
@@ -153,7 +139,7 @@ class AnalyticsConfig:
             )
         return replace(
             config,
-            heat_resolution=int(getattr(settings, "analytics_heat_resolution", None) or 8),
-            min_count=int(getattr(settings, "analytics_min_count", None) or config.min_count),
+            heat_resolution=settings.analytics_heat_resolution,
+            min_count=settings.analytics_min_count,
             standards=standards,
         )

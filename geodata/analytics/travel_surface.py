@@ -1,20 +1,18 @@
 """Modelled travel time over the road network from the nearest origin (posko or unit).
 
 The surface is one multi-source shortest-path tree: SciPy's Dijkstra (``min_only``) over
-the road graph of one vehicle profile, which gives each node the drive time from its
-nearest origin (the nearest-facility partition) in one pass, whatever the number of
-origins. The graph is read from ``road_routing_edges`` (seconds; a one-way edge has a
-negative reverse cost) in one statement that packs the columns into one binary value,
-so that 100,000 edges cross the wire as one message, not as 100,000 rows.
+the road graph of one vehicle profile (:class:`geodata.routing.road_graph.RoadGraph`, read
+as two packed values), which gives each node the drive time from its nearest origin (the
+nearest-facility partition) in one pass, whatever the number of origins.
 
 Why not pgRouting here: ``pgr_drivingDistance`` builds its graph from an SQL result on
 every call, which took longer than the whole surface does this way (2.1× on a 99,904-edge
 network with 50 posko, ``benchmarks/bench_analytics.py``); pgRouting remains
-the router of single dispatch recommendations (:mod:`geodata.network_search`), and the
+the router of single dispatch recommendations (:mod:`geodata.routing.network_search`), and the
 tests check this surface against it.
 
 What is modelled: the drive from the origin's nearest road node to each node, at the
-profile's planning speeds (:mod:`geodata.vehicle_profiles`). Not modelled: call
+profile's planning speeds (:mod:`geodata.routing.vehicle_profiles`). Not modelled: call
 processing, turnout, access off the road network, traffic of the hour.
 """
 
@@ -25,15 +23,14 @@ from datetime import datetime
 
 import numpy as np
 import pandas as pd
-from scipy.sparse import csr_array
 from scipy.sparse.csgraph import dijkstra
-from sqlalchemy import Connection, TextClause, text
+from sqlalchemy import Connection, text
 
+from geodata.routing.road_graph import RoadGraph, read_nodes
 from geodata.vocabulary import UnitStatus, VehicleProfile
 
 __all__ = [
     "available",
-    "road_graph",
     "station_origins",
     "travel_time_surface",
     "unit_origins",
@@ -75,59 +72,6 @@ LEFT JOIN LATERAL (
 ) node ON true
 ORDER BY o.id
 """
-
-
-# Each statement returns one bytea: its rows' columns in network byte order, end to end
-# (the columns are NOT NULL: a NULL would drop its row from string_agg).
-_NODES = text("""
-SELECT string_agg(int8send(id) || float8send(ST_X(geom)) || float8send(ST_Y(geom)), ''::bytea
-                  ORDER BY id)
-FROM road_nodes WHERE city_id = :city_id
-""")
-_NODE = np.dtype([("node_id", ">i8"), ("lon", ">f8"), ("lat", ">f8")])
-_EDGES = text("""
-SELECT string_agg(int8send(source) || int8send(target) || float8send(cost_s)
-                  || float8send(reverse_cost_s), ''::bytea)
-FROM road_routing_edges WHERE profile = :profile AND city_id = :city_id
-""")
-_EDGE = np.dtype([("source", ">i8"), ("target", ">i8"), ("cost", ">f8"), ("reverse", ">f8")])
-
-
-def _packed(
-    conn: Connection, statement: TextClause, params: dict[str, object], dtype: np.dtype
-) -> np.ndarray:
-    """The one packed value ``statement`` returns, as records of ``dtype`` (none if NULL)."""
-    raw = conn.execute(statement, params).scalar_one()
-    return np.frombuffer(b"" if raw is None else bytes(raw), dtype=dtype)
-
-
-def road_graph(
-    node_ids: np.ndarray,
-    source: np.ndarray,
-    target: np.ndarray,
-    cost: np.ndarray,
-    reverse: np.ndarray,
-) -> csr_array:
-    """The directed graph of the edges over ``node_ids`` (sorted), as a CSR matrix.
-
-    Arc weights in seconds: ``cost`` from source to target, ``reverse`` back (negative: no
-    way back). Of parallel arcs the faster is kept. An arc of cost 0 stays an arc.
-    """
-    u_of, v_of = np.searchsorted(node_ids, source), np.searchsorted(node_ids, target)
-    forward, back = cost >= 0, reverse >= 0
-    u = np.concatenate([u_of[forward], v_of[back]])
-    v = np.concatenate([v_of[forward], u_of[back]])
-    w = np.concatenate([cost[forward], reverse[back]])
-    n = len(node_ids)
-    if len(w) == 0:
-        return csr_array((n, n))
-    key = u.astype(np.int64) * n + v  # one number per (from, to) pair
-    order = np.argsort(key, kind="stable")
-    key, w = key[order], w[order]
-    firsts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-    w, key = np.minimum.reduceat(w, firsts), key[firsts]
-    indptr = np.searchsorted(key // n, np.arange(n + 1))
-    return csr_array((w, key % n, indptr), shape=(n, n))
 
 
 def station_origins(conn: Connection, city_id: int, agency_kind: str) -> pd.DataFrame:
@@ -188,21 +132,16 @@ def travel_time_surface(
     profile = VehicleProfile(profile).value
     if not np.isfinite(max_s):
         raise ValueError("max_s must be a finite number of seconds")
-    nodes = _packed(conn, _NODES, {"city_id": city_id}, _NODE)
-    node_ids = nodes["node_id"].astype(np.int64)
+    nodes = read_nodes(conn, city_id)
     surface = pd.DataFrame({
-        "node_id": node_ids, "lon": nodes["lon"].astype(float),
+        "node_id": nodes["node_id"].astype(np.int64), "lon": nodes["lon"].astype(float),
         "lat": nodes["lat"].astype(float), "travel_s": np.full(len(nodes), np.nan),
     })  # fmt: skip
     wanted = np.unique(np.asarray(list(start_nodes), dtype=np.int64))
-    starts = np.searchsorted(node_ids, wanted[np.isin(wanted, node_ids)])
-    if len(starts) == 0:
+    if not np.isin(wanted, surface["node_id"].to_numpy()).any():
         return surface
-    edges = _packed(conn, _EDGES, {"city_id": city_id, "profile": profile}, _EDGE)
-    graph = road_graph(
-        node_ids, edges["source"].astype(np.int64), edges["target"].astype(np.int64),
-        edges["cost"].astype(float), edges["reverse"].astype(float),
-    )  # fmt: skip
-    travel_s = dijkstra(graph, directed=True, indices=starts, min_only=True, limit=max_s)
+    graph = RoadGraph.from_database(conn, city_id, profile, nodes)
+    travel_s = dijkstra(graph.arcs, directed=True, indices=graph.positions(wanted),
+                        min_only=True, limit=max_s)  # fmt: skip
     surface["travel_s"] = np.where(np.isfinite(travel_s), travel_s, np.nan)
     return surface

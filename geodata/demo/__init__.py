@@ -10,7 +10,10 @@ takes well under a second (vectorised numpy/shapely; one Python loop over ~12k d
 
 Everything is drawn in a local metric frame (UTM 48S around the centre) and reprojected
 once, see :mod:`._projection`; the shares, rhythms and intervals are stated, with their
-sources or as assumptions, beside their constants in the private modules.
+sources or as assumptions, beside their constants in the private modules. Those a live
+simulation draws from too are public here: the category mix (``CATEGORY_SHARES``), the
+hour of day (``HOURLY_PROFILE``), priority triage (``PRIORITY_SHARES``) and the lognormal
+call processing and turnout (median s, sigma) and minutes on scene (``SCENE_MIN``).
 """
 
 from __future__ import annotations
@@ -25,14 +28,35 @@ import shapely
 from numpy.typing import NDArray
 from shapely.geometry import Polygon
 
+from geodata.responders import DEFAULT_RESPONSE_AGENCIES, ResponseAgencies
+
 from ._areas import build_areas
 from ._facilities import Facilities, build_facilities
-from ._incidents import Calls, draw_calls
-from ._lifecycle import Lifecycle, as_utc, external_ids, run_lifecycle
+from ._incidents import CATEGORY_SHARES, HOURLY_PROFILE, PRIORITY_SHARES, Calls, draw_calls
+from ._lifecycle import (
+    CALL_PROCESSING_S,
+    SCENE_MIN,
+    TURNOUT_S,
+    Lifecycle,
+    as_utc,
+    external_ids,
+    run_lifecycle,
+)
 from ._projection import geometries_to_wgs84, to_lonlat
 from ._roads import RoadNetwork, build_road_network
 
-__all__ = ["DEMO_CITY_CODE", "DEMO_CITY_NAME", "DemoCity", "generate_demo_city"]
+__all__ = [
+    "CALL_PROCESSING_S",
+    "CATEGORY_SHARES",
+    "DEMO_CITY_CODE",
+    "DEMO_CITY_NAME",
+    "HOURLY_PROFILE",
+    "PRIORITY_SHARES",
+    "SCENE_MIN",
+    "TURNOUT_S",
+    "DemoCity",
+    "generate_demo_city",
+]
 
 DEMO_CITY_NAME = "Kota Demo Tanggap (sintetis)"
 #: Not a real Kemendagri code: 99 is no province.
@@ -71,7 +95,11 @@ class DemoCity:
 
 
 def generate_demo_city(
-    seed: int = 112, end: datetime | None = None, *, n_incidents: int = 45_000
+    seed: int = 112,
+    end: datetime | None = None,
+    *,
+    n_incidents: int = 45_000,
+    responders: ResponseAgencies = DEFAULT_RESPONSE_AGENCIES,
 ) -> DemoCity:
     """Generate the demo city and a year of 112 calls ending at `end`.
 
@@ -86,6 +114,9 @@ def generate_demo_city(
         are still open at `end`.
     n_incidents
         Number of calls over the year, of every category.
+    responders
+        Which agency kinds respond to each category (``Settings.response_agencies``); a
+        call goes to the first kind's nearest free unit.
     """
     end_utc = _resolve_end(end)
     end_ns = int(pd.Timestamp(end_utc).value)
@@ -94,7 +125,7 @@ def generate_demo_city(
     roads = build_road_network(areas.boundary, road_rng)
     facilities = build_facilities(areas, roads, facility_rng)
     calls = draw_calls(n_incidents, end_utc, areas, roads, call_rng)
-    lifecycle = run_lifecycle(calls, facilities, roads, end_ns, life_rng)
+    lifecycle = run_lifecycle(calls, facilities, roads, end_ns, life_rng, responders)
     node_lon, node_lat = to_lonlat(roads.node_xy[:, 0], roads.node_xy[:, 1])
     units = facilities.units.copy()
     units["status"] = lifecycle.unit_status

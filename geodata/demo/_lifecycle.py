@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from geodata.vocabulary import AgencyKind, IncidentCategory, IncidentStatus, UnitStatus
+from geodata.responders import ResponseAgencies
+from geodata.vocabulary import IncidentCategory, IncidentStatus, UnitStatus
 
 from ._dispatch import NAT, Rows, Trips, assign_units, candidate_stations
 from ._facilities import Facilities
@@ -26,16 +27,10 @@ __all__ = ["Lifecycle", "as_utc", "external_ids", "run_lifecycle"]
 _S = 10**9  # nanoseconds per second
 _NEVER = np.iinfo(np.int64).max
 _C = IncidentCategory
-#: The agency kind sent to each emergency category.
-RESPONDER: dict[IncidentCategory, AgencyKind] = {
-    _C.HEALTH: AgencyKind.AMBULANCE, _C.FIRE: AgencyKind.FIRE,
-    _C.TRAFFIC_ACCIDENT: AgencyKind.AMBULANCE, _C.CRIME: AgencyKind.POLICE,
-    _C.FLOOD: AgencyKind.DISASTER, _C.LANDSLIDE: AgencyKind.DISASTER,
-    _C.EARTHQUAKE: AgencyKind.DISASTER, _C.SEARCH_RESCUE: AgencyKind.SAR,
-    _C.ANIMAL_RESCUE: AgencyKind.FIRE, _C.OTHER_RESCUE: AgencyKind.FIRE,
-}  # fmt: skip
-#: Share of traffic accidents that also get a police unit (assumed).
-POLICE_AT_CRASH_SHARE = 0.4
+#: Share of calls where the second agency kind of the response rule also sends a unit, by
+#: category (assumed: police at 40 % of traffic accidents; the demo's BPBD and Basarnas
+#: work alone). The kinds come from ``geodata.responders``, passed in.
+SECOND_AGENCY_SHARE: dict[IncidentCategory, float] = {_C.TRAFFIC_ACCIDENT: 0.4}
 #: Lognormal (median s, sigma) of call processing and of turnout (assumed).
 CALL_PROCESSING_S = (120.0, 0.55)
 TURNOUT_S = (90.0, 0.6)
@@ -75,7 +70,12 @@ class Lifecycle:
 
 
 def run_lifecycle(
-    calls: Calls, facilities: Facilities, roads: RoadNetwork, end_ns: int, rng: np.random.Generator
+    calls: Calls,
+    facilities: Facilities,
+    roads: RoadNetwork,
+    end_ns: int,
+    rng: np.random.Generator,
+    responders: ResponseAgencies,
 ) -> Lifecycle:
     """Time every step of every call, dispatch the nearest free suitable units.
 
@@ -84,14 +84,15 @@ def run_lifecycle(
     are busy. Everything else is cleared.
     """
     count = len(calls.received_ns)
-    kind_of = {category.value: kind.value for category, kind in RESPONDER.items()}
+    kind_of = {category: kinds[0] for category, kinds in responders.items() if kinds}
     responder = pd.Series(calls.category).map(kind_of).fillna("").to_numpy(dtype=object)
     silent = responder == ""
     handling = np.round(rng.uniform(*CALL_HANDLING_S, int(silent.sum()))).astype(np.int64)
     handled = np.full(count, NAT, dtype=np.int64)
     handled[silent] = calls.received_ns[silent] + handling * _S
     held = _held_calls(calls.received_ns, ~silent, end_ns)
-    rows = assign_units(_trips(calls, responder, held, facilities, roads, rng), facilities, end_ns)
+    trips = _trips(calls, responder, held, facilities, roads, rng, responders)
+    rows = assign_units(trips, facilities, end_ns)
     _mark_missing_steps(rows, rng)
     open_call = held | np.isin(np.arange(count), rows.call[rows.waiting])
     for values in _incident_times(handled, rows).values():
@@ -119,20 +120,19 @@ def _trips(
     facilities: Facilities,
     roads: RoadNetwork,
     rng: np.random.Generator,
+    responders: ResponseAgencies,
 ) -> Trips:
     """Every unit to send, sorted by assignment time, with its candidate stations."""
     emergency = np.flatnonzero(responder != "")
     processing = rng.lognormal(np.log(CALL_PROCESSING_S[0]), CALL_PROCESSING_S[1], len(emergency))
     dispatched = calls.received_ns[emergency] + _seconds(processing)
-    crash = np.flatnonzero(calls.category[emergency] == _C.TRAFFIC_ACCIDENT.value)
-    joined = crash[rng.random(len(crash)) < POLICE_AT_CRASH_SHARE]
-    police_after = dispatched[joined] + _seconds(rng.uniform(*SECOND_UNIT_DELAY_S, len(joined)))
-    assigned = np.concatenate([dispatched, police_after])
+    joined, second_kind = _second_agencies(calls.category[emergency], responders, rng)
+    second_after = dispatched[joined] + _seconds(rng.uniform(*SECOND_UNIT_DELAY_S, len(joined)))
+    assigned = np.concatenate([dispatched, second_after])
     order = np.argsort(assigned, kind="stable")
     call = np.concatenate([emergency, emergency[joined]])[order]
     first = np.concatenate([np.ones(len(emergency), bool), np.zeros(len(joined), bool)])[order]
-    police = np.full(len(joined), AgencyKind.POLICE.value, dtype=object)
-    kind = np.concatenate([responder[emergency], police])[order]
+    kind = np.concatenate([responder[emergency], second_kind])[order]
     station, distance_m = candidate_stations(calls.xy[call], kind, facilities, roads)
 
     size = len(call)
@@ -153,6 +153,23 @@ def _trips(
         hold=held[call],
         pick=rng.random(size),
     )
+
+
+def _second_agencies(
+    categories: NDArray[np.object_], responders: ResponseAgencies, rng: np.random.Generator
+) -> tuple[NDArray[np.intp], NDArray[np.object_]]:
+    """Which emergencies (positions) also get their second agency kind, and that kind."""
+    joined, kinds = [], []
+    for category, share in SECOND_AGENCY_SHARE.items():
+        if len(responders.get(category, ())) < 2:
+            continue
+        calls = np.flatnonzero(categories == category.value)
+        chosen = calls[rng.random(len(calls)) < share]
+        joined.append(chosen)
+        kinds.append(np.full(len(chosen), responders[category][1], dtype=object))
+    if not joined:
+        return np.empty(0, dtype=np.intp), np.empty(0, dtype=object)
+    return np.concatenate(joined), np.concatenate(kinds)
 
 
 def _held_calls(

@@ -17,11 +17,6 @@ import pandas as pd
 import shapely
 from sqlalchemy import Connection
 
-from geodata.importers.area_store import (
-    link_orphan_kelurahan,
-    resolve_incident_areas,
-    upsert_areas,
-)
 from geodata.importers.cities import CityRecord, audit_import, find_city, upsert_city
 from geodata.importers.city_area import local_utm
 from geodata.importers.outcome import ImportOutcome, ImportRefusedError, Reject
@@ -29,6 +24,11 @@ from geodata.importers.rejects import finish
 from geodata.importers.sources import SourceFile
 from geodata.importers.tables import is_blank, require_columns
 from geodata.importers.vector_files import read_vector
+from geodata.load.area_store import (
+    link_orphan_kelurahan,
+    resolve_incident_areas,
+    upsert_areas,
+)
 
 __all__ = [
     "LEVELS",

@@ -16,10 +16,10 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Connection, text
 
-from geodata import audit
-from geodata.importers.ewkt import as_multipolygon, ewkt
 from geodata.importers.outcome import ImportRefusedError
 from geodata.importers.vector_files import read_vector
+from geodata.load.ewkt import as_multipolygon, ewkt
+from geodata.operations import audit
 
 __all__ = [
     "CityRecord",

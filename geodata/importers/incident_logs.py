@@ -1,11 +1,12 @@
 """Historical call logs (CSV or XLSX) as 112 centers export them, through a mapping file.
 
-Every row is checked on its own and either becomes an :class:`~geodata.incidents.IncidentReport`
-or a rejected row naming the column at fault: empty or repeated ids, categories the mapping
-does not know, coordinates that are swapped or outside the city, times that do not parse
-(or do not exist in their zone) and lifecycle times out of order (checked by
-:func:`~geodata.incidents.validate_report`). Good rows are upserted on (source, id), so a log
-imported twice, or its fixed rejected rows imported after, never duplicates an incident.
+Every row is checked on its own and either becomes an
+:class:`~geodata.operations.incidents.IncidentReport` or a rejected row naming the column at
+fault: empty or repeated ids, categories the mapping does not know, coordinates that are
+swapped or outside the city, times that do not parse (or do not exist in their zone) and
+lifecycle times out of order (checked by :func:`~geodata.operations.incidents.validate_report`).
+Good rows are upserted on (source, id), so a log imported twice, or its fixed rejected rows
+imported after, never duplicates an incident.
 Units listed on a row become finished dispatches of known units.
 """
 
@@ -21,7 +22,6 @@ import pandas as pd
 from numpy.typing import NDArray
 from sqlalchemy import Connection, text
 
-from geodata.city_load import load_dispatch_history
 from geodata.importers import log_cells
 from geodata.importers.cities import audit_import, require_city
 from geodata.importers.city_area import DEFAULT_MARGIN_M, CityArea
@@ -43,7 +43,8 @@ from geodata.importers.outcome import (
 from geodata.importers.rejects import finish
 from geodata.importers.sources import SourceFile
 from geodata.importers.tables import is_blank, read_table, require_columns
-from geodata.incidents import (
+from geodata.load.city_load import load_dispatch_history
+from geodata.operations.incidents import (
     IncidentReport,
     IncidentValidationError,
     upsert_incidents,

@@ -36,7 +36,7 @@ import yaml
 
 from geodata.importers.cities import check_timezone
 from geodata.importers.outcome import ImportRefusedError
-from geodata.incidents import LIFECYCLE_COLUMNS
+from geodata.operations.incidents import LIFECYCLE_COLUMNS
 from geodata.vocabulary import EMERGENCY_CATEGORIES, IncidentCategory
 
 __all__ = [

@@ -1,4 +1,7 @@
-"""What an import did: rows written, rows rejected (row, field, message) and warnings."""
+"""What an import did: rows written, rows rejected (row, field, message) and warnings.
+
+Counts of one written batch are :class:`geodata.load.counts.UpsertCounts`.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +15,6 @@ __all__ = [
     "ImportRefusedError",
     "Progress",
     "Reject",
-    "UpsertCounts",
     "no_progress",
 ]
 
@@ -66,12 +68,3 @@ class ImportOutcome:
         """Rejected rows per field, most frequent first."""
         counts = Counter(reject.field for reject in self.rejects)
         return dict(counts.most_common())
-
-
-@dataclass(frozen=True)
-class UpsertCounts:
-    """Rows of one batch: new, changed, and already stored exactly so."""
-
-    inserted: int
-    updated: int
-    unchanged: int

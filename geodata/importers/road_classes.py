@@ -1,6 +1,6 @@
 """Which :class:`~geodata.vocabulary.RoadClass` a road is, from OSM tags or a government layer.
 
-Speeds per class and vehicle profile live in :mod:`geodata.vehicle_profiles` only; this
+Speeds per class and vehicle profile live in :mod:`geodata.routing.vehicle_profiles` only; this
 module decides the class. OpenStreetMap ``highway`` values follow the OSM wiki
 (Key:highway; "Indonesia" tagging guidelines: jalan nasional/provinsi are mostly trunk or
 primary). Government layers carry the functional class of UU 38/2004 and PP 34/2006

@@ -2,7 +2,7 @@
 
 Shared by the OpenStreetMap and the government-layer importers. Noding and tolerances work
 in the city's UTM zone (metres); the result is in EPSG:4326, in the shape
-:func:`geodata.importers.road_store.replace_road_network` writes. Where any edge is one-way,
+:func:`geodata.load.road_store.replace_road_network` writes. Where any edge is one-way,
 the largest *strongly* connected component is kept, so that every node kept can be reached
 from every other one and left again; otherwise the largest connected one.
 """

@@ -26,10 +26,10 @@ from geodata.importers.outcome import (
 from geodata.importers.rejects import finish
 from geodata.importers.road_classes import FUNCTION_KEYWORDS, classes_from_values
 from geodata.importers.road_network import RoadNetwork, build_network
-from geodata.importers.road_store import replace_road_network
 from geodata.importers.sources import SourceFile
 from geodata.importers.tables import is_blank, require_columns
 from geodata.importers.vector_files import read_vector
+from geodata.load.road_store import replace_road_network
 from geodata.vocabulary import RoadClass
 
 __all__ = [

@@ -25,10 +25,10 @@ from geodata.importers.cities import CityRecord, audit_import, require_city
 from geodata.importers.city_area import DEFAULT_MARGIN_M, CityArea
 from geodata.importers.outcome import ImportOutcome, ImportRefusedError, Reject
 from geodata.importers.rejects import finish
-from geodata.importers.responder_store import upsert_agencies, upsert_stations
 from geodata.importers.sources import SourceFile
 from geodata.importers.tables import TABLE_SUFFIXES, is_blank, read_table, require_columns
 from geodata.importers.vector_files import read_vector
+from geodata.load.responder_store import upsert_agencies, upsert_stations
 from geodata.vocabulary import AgencyKind
 
 __all__ = [

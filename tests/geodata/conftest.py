@@ -7,7 +7,7 @@ import pytest
 from shapely import box
 from sqlalchemy import Engine, text
 
-from geodata.city_load import ewkt, load_areas
+from geodata.load.city_load import ewkt, load_areas
 
 #: Two kelurahan side by side: west (105.00–105.10) and east (105.10–105.20), lat -5.2…-5.0.
 WEST = box(105.0, -5.2, 105.1, -5.0)

@@ -10,7 +10,7 @@ import pandas as pd
 import shapely
 from sqlalchemy import Connection, text
 
-from geodata.city_load import ewkt, load_responders, load_road_network
+from geodata.load.city_load import ewkt, load_responders, load_road_network
 
 ORIGIN_LON, ORIGIN_LAT = 105.30, -5.12
 SPACING_DEG = 0.0009  # ≈ 100 m

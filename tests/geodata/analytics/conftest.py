@@ -12,7 +12,7 @@ import pytest
 from shapely import LineString, Point
 from sqlalchemy import Engine, text
 
-from geodata.city_load import load_responders, load_road_network
+from geodata.load.city_load import load_responders, load_road_network
 from tests.geodata.analytics.generated_log import (
     AGENCIES,
     EDGES,

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from geodata.city_load import load_dispatch_history
-from geodata.incidents import IncidentReport, upsert_incidents
+from geodata.load.city_load import load_dispatch_history
+from geodata.operations.incidents import IncidentReport, upsert_incidents
 from geodata.vocabulary import EMERGENCY_CATEGORIES
 
 #: Monday 4 May 2026, 00:00 UTC (07:00 WIB).

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -13,6 +12,7 @@ from geodata import map_queries
 from geodata.analytics.monthly import gather_monthly, month_bounds, parse_month, previous_month
 from geodata.analytics.selection import Selection, calls_view, local_range, response_view
 from geodata.analytics.standards import AnalyticsConfig
+from geodata.settings import Settings
 from layers.analytics.monthly_report import monthly_report_html
 from tests.geodata.analytics.generated_log import Log
 
@@ -25,13 +25,15 @@ def test_fire_standard_is_named_and_its_budget_subtracts_the_allowance() -> None
 
 
 def test_settings_and_page_can_change_targets() -> None:
-    settings = SimpleNamespace(
+    settings = Settings(
         response_targets_min={"fire": 10},
         analytics_min_count=5,
+        analytics_heat_resolution=9,
         response_allowances_min={"ambulance": 2},
     )
     config = AnalyticsConfig.from_settings(settings)
-    assert config.min_count == 5 and config.standard("fire").target_s == 600
+    assert config.min_count == 5 and config.heat_resolution == 9
+    assert config.standard("fire").target_s == 600
     assert not config.standard("fire").is_regulation
     assert config.standard("ambulance").allowance_s == 120
     chosen = AnalyticsConfig().with_target("fire", None, 3)

@@ -15,7 +15,7 @@ from geodata.analytics.response_intervals import (
     incident_intervals,
     interval_column,
 )
-from geodata.incidents import IncidentReport, upsert_incidents
+from geodata.operations.incidents import IncidentReport, upsert_incidents
 from tests.geodata.analytics.generated_log import T0, Log
 
 WEEKS = IntervalQuery(T0, T0 + timedelta(days=14))

@@ -13,7 +13,6 @@ from sqlalchemy.engine import URL
 
 from geodata.analytics.travel_surface import (
     available,
-    road_graph,
     station_origins,
     travel_time_surface,
     unit_origins,
@@ -100,23 +99,6 @@ def test_live_units_start_where_they_are(
     assert not row.loc["DMK-2", "from_position"]  # stale: counted at its posko
     assert row.loc["DMK-2", "node_id"] == node_of["POINT(105.05 -5.1)"]
     assert available(units)["label"].tolist() == ["DMK-1"]
-
-
-def test_parallel_arcs_keep_the_faster_and_free_arcs_stay_arcs() -> None:
-    ids = np.array([10, 20, 30])
-    graph = road_graph(
-        ids,
-        source=np.array([10, 10, 20, 30]),
-        target=np.array([20, 20, 30, 10]),
-        cost=np.array([9.0, 4.0, 0.0, 1.0]),
-        reverse=np.array([-1.0, 6.0, -1.0, 2.5]),
-    )
-    rows = np.repeat(np.arange(3), np.diff(graph.indptr))
-    stored = zip(rows, graph.indices, graph.data, strict=True)
-    arcs = {(int(u), int(v)): float(w) for u, v, w in stored}
-    # The faster of two parallel roads each way; the free arc (cost 0) stored as an arc,
-    # not dropped as a sparse zero; no arc against a one-way street.
-    assert arcs == {(0, 1): 4.0, (1, 0): 6.0, (1, 2): 0.0, (2, 0): 1.0, (0, 2): 2.5}
 
 
 def test_demo_city_surface_equals_pgrouting_from_each_posko(demo_url: URL) -> None:

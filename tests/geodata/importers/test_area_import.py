@@ -13,7 +13,7 @@ from sqlalchemy import Engine, text
 from geodata.importers.areas import AreaFields, import_areas
 from geodata.importers.outcome import ImportOutcome, ImportRefusedError
 from geodata.importers.sources import SourceFile
-from geodata.incidents import IncidentReport, upsert_incidents
+from geodata.operations.incidents import IncidentReport, upsert_incidents
 from tests.geodata.importers.conftest import database_content
 
 CODE = "99.01"

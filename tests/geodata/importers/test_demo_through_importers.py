@@ -1,6 +1,6 @@
 """The demo city written out as a city's files and loaded back through the file importers.
 
-The session's demo database was loaded by :func:`geodata.city_load.load_city`; here the same
+The session's demo database was loaded by :func:`geodata.load.city_load.load_city`; here the same
 city goes through ``import-areas``, ``import-roads``, ``import-stations`` and ``incidents
 import`` from GeoJSON, GeoPackage and CSV files, and must come out the same.
 """

@@ -25,7 +25,7 @@ from sqlalchemy import Engine, text
 from geodata.importers.osm import HIGHWAY_CLASS
 from geodata.importers.osm_city import CityIdentity, import_osm
 from geodata.importers.sources import SourceFile
-from geodata.vehicle_profiles import SPEEDS_KMH
+from geodata.routing.vehicle_profiles import SPEEDS_KMH
 from geodata.vocabulary import VehicleProfile
 from tests.geodata.importers.conftest import database_content
 

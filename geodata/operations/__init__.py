@@ -1,0 +1,1 @@
+"""What the 112 center does and records: incidents, dispatches, unit positions, audit, tokens."""

@@ -1,0 +1,1 @@
+"""Travel on the road network: vehicle speeds, the shared road graph, exact nearest units."""
