@@ -30,11 +30,19 @@ def create_app(settings: Settings) -> dash.Dash:
         title="Tanggap",
         update_title=None,
         serve_locally=True,
+        # Pages fill their figures through callbacks: no page's layout is called just to
+        # validate callbacks, and no page's HTML carries another page's layout.
+        suppress_callback_exceptions=True,
     )
     app.server.config["TANGGAP_SETTINGS"] = settings
     app.server.config["TANGGAP_ENGINE"] = make_engine(settings.database_url)
     register_api(app.server)
     app.layout = dash.html.Div([dash.page_container], className="tanggap")
+    # Dash registers its scripts, callbacks and page router on the first request, and
+    # marks that done before doing it (plotly/dash#3971): with threads, requests arriving
+    # meanwhile get 500s for every script. Run that set-up now, before this worker serves.
+    with app.server.test_request_context("/"):
+        app.server.preprocess_request()
     return app
 
 

@@ -36,7 +36,9 @@ from layers.live_map import (
     live_map_traces,
     trace_index,
 )
-from layers.vocabulary import Language
+from layers.words import (
+    Language,
+)
 
 __all__ = [
     "LiveFeed",

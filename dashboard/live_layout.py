@@ -25,12 +25,14 @@ from geodata import map_queries
 from geodata.live.queries import road_classes
 from geodata.map_queries import CitySummary
 from layers.city_map import CityMapLayers, MapView, basemap_frames, zoom_for_bounds
-from layers.ui_text import phrase
-from layers.vocabulary import Language
+from layers.words import (
+    Language,
+    choose_language,
+    word,
+)
 
 __all__ = [
     "CityContext",
-    "choose_language",
     "open_city",
     "packed_figure",
     "patch_of",
@@ -50,10 +52,6 @@ class CityContext:
     source_urls: dict[str, str]
 
 
-def choose_language(requested: str | None, default: Language) -> Language:
-    return requested if requested in ("id", "en") else default  # type: ignore[return-value]
-
-
 def open_city(feed: LiveFeed, lang: str | None, code: str | None) -> CityContext | str:
     """The city to show and its basemap layers (four statements), or a message why not."""
     settings = current_settings()
@@ -62,7 +60,7 @@ def open_city(feed: LiveFeed, lang: str | None, code: str | None) -> CityContext
         with current_engine().connect() as conn:
             city = map_queries.city_summary(conn, code or settings.default_city)
             if city is None:
-                return phrase("no_city", language)
+                return word("app.no_city", language)
             kecamatan = map_queries.area_outlines(conn, city.id, "kecamatan")
             classes = road_classes(conn, city.id)
             base = CityMapLayers(
@@ -76,7 +74,7 @@ def open_city(feed: LiveFeed, lang: str | None, code: str | None) -> CityContext
                 timezone=city.timezone,
             )
     except OperationalError as error:
-        return phrase("database_unavailable", language, error=error.orig)
+        return word("app.database_unavailable", language, error=error.orig)
     bounds = {
         str(name): tuple(float(v) for v in geometry.bounds)
         for name, geometry in zip(kecamatan["name"], kecamatan.geometry, strict=True)

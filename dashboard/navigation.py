@@ -7,18 +7,18 @@ from typing import Any
 import dash
 from dash import dcc, html
 
-from layers.vocabulary import Language
+from layers.words import Language, word
 
 __all__ = ["PAGES", "nav_links"]
 
-#: (path, label in Bahasa Indonesia, label in English), in the order shown.
-PAGES: tuple[tuple[str, str, str], ...] = (
-    ("/", "Peta kota", "City map"),
-    ("/dispatch", "Penugasan unit", "Dispatch"),
-    ("/live", "Operasi langsung", "Live operations"),
-    ("/wall", "Layar dinding", "Wall display"),
-    ("/analytics", "Analitik", "Analytics"),
-    ("/coverage", "Cakupan layanan", "Coverage"),
+#: (path, phrasebook key of its name), in the order shown.
+PAGES: tuple[tuple[str, str], ...] = (
+    ("/", "app.page_overview"),
+    ("/dispatch", "app.page_dispatch"),
+    ("/live", "app.page_live"),
+    ("/wall", "app.page_wall"),
+    ("/analytics", "app.page_analytics"),
+    ("/coverage", "app.page_coverage"),
 )
 
 
@@ -27,11 +27,11 @@ def nav_links(language: Language, active: str) -> Any:
     available = {page["path"] for page in dash.page_registry.values()}
     links = [
         dcc.Link(
-            label_id if language == "id" else label_en,
+            word(key, language),
             href=f"{path}?lang={language}",
             className="nav-link active" if path == active else "nav-link",
         )
-        for path, label_id, label_en in PAGES
+        for path, key in PAGES
         if path in available
     ]
     return html.Nav(links, className="nav")

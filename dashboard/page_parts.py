@@ -3,6 +3,7 @@ another page imported it)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import geopandas as gpd
@@ -12,22 +13,40 @@ from sqlalchemy import Connection
 from dashboard.navigation import nav_links
 from geodata import map_queries
 from geodata.map_queries import CitySummary
+from layers.analytics.tables import Table
 from layers.city_map import CityMapLayers, basemap_layers
-from layers.ui_text import phrase
-from layers.vocabulary import Language
+from layers.words import Language, other_language, word
 
-__all__ = ["city_background", "top_bar"]
+__all__ = [
+    "city_background",
+    "export_buttons",
+    "html_table",
+    "section",
+    "synthetic_banner",
+    "top_bar",
+]
 
 
-def top_bar(city: CitySummary, language: Language, path: str) -> Any:
-    """Brand, city, page links and the language switch that stays on ``path``."""
-    other: Language = "en" if language == "id" else "id"
+def top_bar(
+    language: Language,
+    path: str,
+    *,
+    city_name: str | None = None,
+    facts: Sequence[Any] = (),
+    extra: Sequence[Any] = (),
+) -> Any:
+    """Brand, city, page links, the page's own ``facts`` and the language switch.
+
+    ``extra`` comes after the links (a control of the page); the switch stays on ``path``.
+    """
+    other = other_language(language)
+    city = [html.Span(city_name, className="city", id="city-name")] if city_name else []
+    switch = dcc.Link(word("app.language_switch", language), href=f"{path}?lang={other}",
+                      refresh=True, className="lang")  # fmt: skip
     return html.Header(
-        [html.Div([html.Span(phrase("app_title", language), className="brand"),
-                   html.Span(city.name, className="city"), nav_links(language, path)],
-                  className="identity"),
-         html.Div([dcc.Link(phrase("language_switch", language), href=f"{path}?lang={other}",
-                            refresh=True, className="lang")], className="facts")],
+        [html.Div([html.Span(word("app.title", language), className="brand"), *city,
+                   nav_links(language, path), *extra], className="identity"),
+         html.Div([*facts, switch], className="facts")],
         className="topbar",
     )  # fmt: skip
 
@@ -42,3 +61,37 @@ def city_background(conn: Connection, city: CitySummary, basemap: str) -> list[d
         timezone=city.timezone,
     )  # fmt: skip
     return basemap_layers(layers, basemap)
+
+
+def synthetic_banner(city: CitySummary, language: Language) -> Any:
+    """The notice that a synthetic city's data is generated, not real; None for a real city."""
+    if not city.is_synthetic:
+        return None
+    return html.Div(word("app.synthetic_banner", language), className="synthetic", id="synthetic")
+
+
+def html_table(table: Table) -> Any:
+    """A :class:`~layers.analytics.tables.Table` as an HTML table."""
+    head = html.Thead(html.Tr([html.Th(cell) for cell in table.header]))
+    body = html.Tbody([html.Tr([html.Td(cell) for cell in row]) for row in table.rows])
+    return html.Table([head, body], className="an-table")
+
+
+def export_buttons(
+    kind: str, layer: str, language: Language, formats: Sequence[str] = ("csv",)
+) -> Any:
+    """Download buttons of one table or layer; ids ``{"type": kind, "layer", "format"}``."""
+    return html.Span(
+        [html.Button(word(f"analytics.download_{fmt}", language), className="an-export",
+                     id={"type": kind, "layer": layer, "format": fmt}) for fmt in formats],
+        className="an-exports",
+    )  # fmt: skip
+
+
+def section(
+    title: str, body: Sequence[Any], exports: Any = None, wide: bool = False, title_id: str = ""
+) -> Any:
+    """A titled panel of an analytics page, with its export buttons beside the title."""
+    heading = html.H3(title, id=title_id) if title_id else html.H3(title)
+    head = html.Div([heading, exports], className="an-section-head")
+    return html.Section([head, *body], className="an-section wide" if wide else "an-section")

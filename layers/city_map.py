@@ -20,14 +20,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import shapely
 
-from layers.vocabulary import (
-    AGENCY_KIND_COLOURS,
-    AGENCY_KIND_LABELS,
-    CATEGORY_COLOURS,
-    CATEGORY_LABELS,
-    INCIDENT_STATUS_LABELS,
+from layers.palette import AGENCY_KIND_COLOURS, CATEGORY_COLOURS
+from layers.words import (
     Language,
+    codes,
     label,
+    word,
     zone_abbreviation,
 )
 
@@ -214,17 +212,17 @@ def basemap_layers(
 def station_traces(stations: gpd.GeoDataFrame, language: Language) -> list[go.Scattermap]:
     """One trace per agency kind: a dark ring (two stacked circles) marks a posko."""
     traces = []
-    word = "unit siaga" if language == "id" else "units available"
     for kind, group in stations.groupby("agency_kind", sort=True):
         lon, lat = group.geometry.x.round(6), group.geometry.y.round(6)
         hover = [
-            f"<b>{name}</b><br>{agency}<br>{available}/{units} {word}"
+            f"<b>{name}</b><br>{agency}<br>"
+            + word("live.units_available", language, available=available, units=units)
             for name, agency, available, units in zip(
                 group["name"], group["agency_name"], group["units_available"], group["units"],
                 strict=True,
             )
         ]  # fmt: skip
-        name = f"Posko {label(AGENCY_KIND_LABELS, str(kind), language)}"
+        name = word("live.station_of", language, agency=label("agency_kind", str(kind), language))
         traces.append(
             go.Scattermap(
                 lon=lon, lat=lat, mode="markers", hoverinfo="skip", showlegend=False,
@@ -253,7 +251,7 @@ def incident_traces(
     age_h = (pd.Timestamp(now) - received).dt.total_seconds().to_numpy() / 3600.0
     opacity = np.clip(1.0 - age_h / 24.0 * 0.7, 0.3, 1.0)
     traces = []
-    order = list(CATEGORY_LABELS)
+    order = list(codes("category"))
     present = sorted(
         incidents["category"].unique(), key=lambda c: order.index(c) if c in order else 99
     )
@@ -262,8 +260,8 @@ def incident_traces(
         group = incidents[mask]
         local_times = received[mask].dt.tz_convert(zone).dt.strftime(f"%d-%m %H:%M {abbreviation}")
         hover = [
-            f"<b>{label(CATEGORY_LABELS, category, language)}</b><br>{when}<br>"
-            f"{label(INCIDENT_STATUS_LABELS, status, language)}<br>{kelurahan or ''}"
+            f"<b>{label('category', category, language)}</b><br>{when}<br>"
+            f"{label('incident_status', status, language)}<br>{kelurahan or ''}"
             for when, status, kelurahan in zip(
                 local_times, group["status"], group["kelurahan"], strict=True
             )
@@ -273,7 +271,7 @@ def incident_traces(
                 lon=group.geometry.x.round(6),
                 lat=group.geometry.y.round(6),
                 mode="markers",
-                name=label(CATEGORY_LABELS, category, language),
+                name=label("category", category, language),
                 legendgroup=f"incident-{category}",
                 marker={
                     "size": group["priority"].map(PRIORITY_SIZE).fillna(8).to_numpy(),

@@ -16,22 +16,21 @@ import plotly.graph_objects as go
 import shapely
 
 from layers.city_map import OFFLINE_BASEMAP, CityMapLayers, basemap_layers, zoom_for_bounds
-from layers.vocabulary import AGENCY_KIND_COLOURS, AGENCY_KIND_LABELS, Language, label
+from layers.palette import AGENCY_KIND_COLOURS
+from layers.words import (
+    Language,
+    label,
+    word,
+)
 
-__all__ = ["OUTCOME_LABELS", "DispatchTarget", "dispatch_map_figure", "format_eta", "option_rows"]
-
-OUTCOME_LABELS: dict[str, dict[Language, str]] = {
-    "ranked": {"id": "Urutan {rank}", "en": "Rank {rank}"},
-    "slower": {"id": "Lebih lambat", "en": "Slower"},
-    "unreachable": {"id": "Tak terjangkau lewat jalan", "en": "No road path"},
-    "off_network": {"id": "Jauh dari jalan", "en": "Off the road network"},
-}
-PROFILE_LABELS: dict[str, dict[Language, str]] = {
-    "ambulance": {"id": "ambulans", "en": "ambulance"},
-    "fire_engine": {"id": "mobil pemadam", "en": "fire engine"},
-    "motorbike": {"id": "motor", "en": "motorbike"},
-    "car": {"id": "mobil", "en": "car"},
-}
+__all__ = [
+    "DispatchTarget",
+    "dispatch_heading",
+    "dispatch_map_figure",
+    "format_eta",
+    "map_reach_m",
+    "option_rows",
+]
 
 
 @dataclass(frozen=True)
@@ -41,6 +40,30 @@ class DispatchTarget:
     lon: float
     lat: float
     title: str
+
+
+#: The dispatch map shows the incident and every ranked unit, with this much margin.
+REACH_FACTOR = 1.3
+MIN_REACH_M = 1000.0
+
+
+def map_reach_m(options: pd.DataFrame) -> float:
+    """Metres around the incident the dispatch map's roads must cover: the farthest ranked
+    unit in a straight line (at least ``MIN_REACH_M``), times ``REACH_FACTOR``."""
+    ranked = options[options["outcome"] == "ranked"]
+    return max([*ranked["straight_distance_m"], MIN_REACH_M]) * REACH_FACTOR
+
+
+def dispatch_heading(
+    incident_id: int, category: str, snap_distance_m: float | None, language: Language
+) -> tuple[str, str]:
+    """The incident's title (``#12 Kebakaran``) and the heading that adds its distance to
+    the road it was snapped to, in metres, when known."""
+    title = f"#{incident_id} {label('category', category, language)}"
+    if snap_distance_m is None:
+        return title, title
+    snap = word("dispatch.snap_to_road", language, metres=f"{snap_distance_m:.0f}")
+    return title, f"{title} · {snap}"
 
 
 def format_eta(seconds: float | None) -> str:
@@ -62,22 +85,24 @@ def option_rows(options: pd.DataFrame, language: Language) -> list[dict[str, obj
     for option in options.to_dict("records"):
         if option["outcome"] == "ranked":
             ranks[option["agency_kind"]] = ranks.get(option["agency_kind"], 0) + 1
-        where = ("posko" if language == "id" else "station") if option["from_station"] else "GPS"
+        where = word(
+            "dispatch.from_station" if option["from_station"] else "dispatch.from_gps", language
+        )
         snap = option["snap_distance_m"]
         rows.append(
             {
                 "unit_id": int(option["unit_id"]),
                 "agency_kind": option["agency_kind"],
-                "agency": label(AGENCY_KIND_LABELS, option["agency_kind"], language),
+                "agency": label("agency_kind", option["agency_kind"], language),
                 "call_sign": option["call_sign"],
-                "vehicle": label(PROFILE_LABELS, option["vehicle_profile"], language),
+                "vehicle": label("vehicle_profile", option["vehicle_profile"], language),
                 "eta": format_eta(option["travel_time_s"]),
                 "road": _km(option["road_distance_m"]),
                 "straight": _km(option["straight_distance_m"]),
                 "snap": "–" if snap is None or pd.isna(snap) else f"{snap:.0f} m",
                 "from": where,
                 "outcome": option["outcome"],
-                "outcome_label": label(OUTCOME_LABELS, option["outcome"], language).format(
+                "outcome_label": label("dispatch_outcome", option["outcome"], language).format(
                     rank=ranks.get(option["agency_kind"], 0)
                 ),
             }
@@ -107,7 +132,7 @@ def dispatch_map_figure(
         traces.append(
             go.Scattermap(
                 lon=lon, lat=lat, mode="lines", hoverinfo="skip", showlegend=bold,
-                name=("Rute " if language == "id" else "Route ") + str(row["call_sign"]),
+                name=word("dispatch.route", language, call_sign=row["call_sign"]),
                 line={"width": 6 if bold else 2,
                       "color": "#1565c0" if bold else "rgba(21,101,192,0.45)"},
             )
@@ -121,7 +146,7 @@ def dispatch_map_figure(
             go.Scattermap(
                 # Markers only: map text needs glyph fonts from the internet.
                 lon=group["lon"], lat=group["lat"], mode="markers",
-                name=label(AGENCY_KIND_LABELS, str(kind), language),
+                name=label("agency_kind", str(kind), language),
                 marker={"size": 13, "color": AGENCY_KIND_COLOURS.get(str(kind), "#424242")},
                 hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
             )

@@ -30,12 +30,10 @@ from layers.city_map import (
     basemap_layers,
     station_traces,
 )
-from layers.vocabulary import (
-    AGENCY_KIND_COLOURS,
-    AGENCY_KIND_LABELS,
-    CATEGORY_COLOURS,
-    CATEGORY_LABELS,
+from layers.palette import AGENCY_KIND_COLOURS, CATEGORY_COLOURS
+from layers.words import (
     Language,
+    codes,
 )
 
 __all__ = [
@@ -44,11 +42,11 @@ __all__ = [
     "DEFAULT_STYLE",
     "LAYERS",
     "UNIT_STATUS_COLOURS",
-    "UNIT_STATUS_LABELS",
     "LiveFrames",
     "LiveMapStyle",
     "TraceIndex",
     "basemap_names",
+    "focus_changes",
     "incident_colour_codes",
     "layer_visibility_changes",
     "live_map_changes",
@@ -62,8 +60,8 @@ __all__ = [
 LAYERS = ("incidents", "units", "stations", "kecamatan", "kelurahan", "roads")
 #: Opacity of an open incident by age class (under 10 min, 30 min, 2 h, older).
 AGE_ALPHA = (1.0, 0.82, 0.6, 0.42)
-CATEGORY_ORDER = tuple(CATEGORY_LABELS)
-AGENCY_ORDER = tuple(AGENCY_KIND_LABELS)
+CATEGORY_ORDER = codes("category")
+AGENCY_ORDER = codes("agency_kind")
 #: A unit's ring shows its status; grey when its position is stale.
 UNIT_STATUS_COLOURS: dict[str, str] = {
     "available": "#2e7d32",
@@ -72,14 +70,6 @@ UNIT_STATUS_COLOURS: dict[str, str] = {
     "on_scene": "#c62828",
     "transporting": "#6a1b9a",
     "out_of_service": "#37474f",
-}
-UNIT_STATUS_LABELS: dict[str, dict[Language, str]] = {
-    "available": {"id": "Siaga", "en": "Available"},
-    "dispatched": {"id": "Ditugaskan", "en": "Dispatched"},
-    "en_route": {"id": "Menuju lokasi", "en": "En route"},
-    "on_scene": {"id": "Di lokasi", "en": "On scene"},
-    "transporting": {"id": "Mengantar pasien", "en": "Transporting"},
-    "out_of_service": {"id": "Tidak beroperasi", "en": "Out of service"},
 }
 STATUS_ORDER = tuple(UNIT_STATUS_COLOURS)
 #: Small streets are drawn only from this zoom on: at the whole city's zoom they are a grey
@@ -365,3 +355,26 @@ def live_map_changes(
             if trace.text is not None
         ]
     return changes
+
+
+#: Zoom the map takes when the operator picks an incident in the queue.
+FOCUS_ZOOM = 15.5
+
+
+def focus_changes(
+    incidents: pd.DataFrame, incident_id: int, *, revision: int
+) -> list[tuple[tuple[str | int, ...], Any]] | None:
+    """Patch assignments centring the map on ``incident_id`` (None if it has no place).
+
+    A new ``uirevision`` (``revision`` counts the clicks) makes the map move even where the
+    user panned: ``uirevision`` otherwise keeps the user's view.
+    """
+    rows = incidents[incidents["incident_id"] == incident_id]
+    if rows.empty or rows["lon"].isna().all():
+        return None
+    row = rows.iloc[0]
+    return [
+        (("layout", "map", "center"), {"lon": float(row["lon"]), "lat": float(row["lat"])}),
+        (("layout", "map", "zoom"), FOCUS_ZOOM),
+        (("layout", "map", "uirevision"), f"focus-{incident_id}-{revision}"),
+    ]

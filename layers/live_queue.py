@@ -17,16 +17,15 @@ from layers.live_map import (
     AGE_ALPHA,
     CATEGORY_ORDER,
     UNIT_STATUS_COLOURS,
-    UNIT_STATUS_LABELS,
+    LiveFrames,
+    TraceIndex,
 )
-from layers.vocabulary import (
-    AGENCY_KIND_COLOURS,
-    AGENCY_KIND_LABELS,
-    CATEGORY_COLOURS,
-    CATEGORY_LABELS,
-    INCIDENT_STATUS_LABELS,
+from layers.palette import AGENCY_KIND_COLOURS, CATEGORY_COLOURS
+from layers.words import (
     Language,
+    codes,
     label,
+    word,
     zone_abbreviation,
 )
 
@@ -39,6 +38,7 @@ __all__ = [
     "incident_details",
     "incident_queue",
     "legend_entries",
+    "point_details",
     "unit_details",
 ]
 
@@ -76,12 +76,11 @@ class LegendEntry:
 def age_text(seconds: float, language: Language) -> str:
     """'4 mnt', '2 j 05 mnt', '3 hari' (or 'min', 'h', 'days' in English)."""
     minutes = max(0, int(seconds // 60))
-    words = {"id": ("mnt", "j", "hari"), "en": ("min", "h", "days")}[language]
     if minutes < 60:
-        return f"{minutes} {words[0]}"
+        return word("app.minutes_short", language, n=minutes)
     if minutes < 48 * 60:
-        return f"{minutes // 60} {words[1]} {minutes % 60:02d} {words[0]}"
-    return f"{minutes // 1440} {words[2]}"
+        return word("app.hours_minutes_short", language, h=minutes // 60, m=minutes % 60)
+    return word("app.days", language, n=minutes // 1440)
 
 
 def _matching(incidents: pd.DataFrame, chosen: QueueFilter) -> pd.DataFrame:
@@ -97,23 +96,24 @@ def _matching(incidents: pd.DataFrame, chosen: QueueFilter) -> pd.DataFrame:
 
 
 def _place(kelurahan: str, kecamatan: str, language: Language) -> str:
-    parts = [f"Kel. {kelurahan}" if kelurahan else "", f"Kec. {kecamatan}" if kecamatan else ""]
-    return ", ".join(p for p in parts if p) or (
-        "lokasi belum ada" if language == "id" else "no location"
-    )
+    parts = [
+        word("app.kelurahan_short", language, name=kelurahan) if kelurahan else "",
+        word("app.kecamatan_short", language, name=kecamatan) if kecamatan else "",
+    ]
+    return ", ".join(p for p in parts if p) or word("app.no_location", language)
 
 
 def _queue_row(row: dict[Any, Any], now_s: float, language: Language) -> QueueRow:
     kinds = [kind for kind in str(row["agencies"]).split(",") if kind]
     return QueueRow(
         incident_id=int(row["incident_id"]),
-        category=label(CATEGORY_LABELS, row["category"], language),
+        category=label("category", row["category"], language),
         colour=CATEGORY_COLOURS.get(row["category"], "#616161"),
         priority=int(row["priority"]),
         age=age_text(now_s - float(row["received_at_s"]), language),
         place=_place(row["kelurahan"], row["kecamatan"], language),
-        status=label(INCIDENT_STATUS_LABELS, row["status"], language),
-        agencies=", ".join(label(AGENCY_KIND_LABELS, kind, language) for kind in kinds),
+        status=label("incident_status", row["status"], language),
+        agencies=", ".join(label("agency_kind", kind, language) for kind in kinds),
     )
 
 
@@ -139,11 +139,10 @@ def filter_options(
     del incidents  # every choice is offered, open incidents or not, so the list never jumps
     return {
         "categories": [
-            {"label": label(CATEGORY_LABELS, c, language), "value": c} for c in CATEGORY_ORDER
+            {"label": label("category", c, language), "value": c} for c in CATEGORY_ORDER
         ],
         "agencies": [
-            {"label": label(AGENCY_KIND_LABELS, k, language), "value": k}
-            for k in AGENCY_KIND_LABELS
+            {"label": label("agency_kind", k, language), "value": k} for k in codes("agency_kind")
         ],
         "kecamatan": [{"label": name, "value": name} for name in sorted(kecamatan)],
     }
@@ -153,20 +152,19 @@ def legend_entries(incidents: pd.DataFrame, language: Language) -> dict[str, lis
     """Categories with open incidents (and how many), unit statuses, agencies, ages."""
     counts = incidents.loc[incidents["incident_id"] >= 0, "category"].value_counts()
     categories = [
-        LegendEntry(label(CATEGORY_LABELS, c, language), CATEGORY_COLOURS[c], int(counts[c]))
+        LegendEntry(label("category", c, language), CATEGORY_COLOURS[c], int(counts[c]))
         for c in CATEGORY_ORDER
         if c in counts.index
     ]
     statuses = [
-        LegendEntry(UNIT_STATUS_LABELS[s][language], colour)
+        LegendEntry(label("unit_status", s, language), colour)
         for s, colour in UNIT_STATUS_COLOURS.items()
     ]
     agencies = [
-        LegendEntry(label(AGENCY_KIND_LABELS, kind, language), colour)
+        LegendEntry(label("agency_kind", kind, language), colour)
         for kind, colour in AGENCY_KIND_COLOURS.items()
     ]
-    ages = ("< 10 mnt", "< 30 mnt", "< 2 j", "≥ 2 j") if language == "id" else (
-        "< 10 min", "< 30 min", "< 2 h", "≥ 2 h")  # fmt: skip
+    ages = [word(f"live.age_{age_class}", language) for age_class in range(len(AGE_ALPHA))]
     fading = [
         LegendEntry(text, f"rgba(120,120,120,{alpha:g})")
         for text, alpha in zip(ages, AGE_ALPHA, strict=True)
@@ -181,24 +179,45 @@ def _local(epoch_s: float, timezone: str) -> str:
 
 def incident_details(row: pd.Series, timezone: str, now_s: float, language: Language) -> list[str]:
     """Lines describing an open incident (never caller data: the frame holds none)."""
-    received = "diterima" if language == "id" else "received"
     return [
-        f"{label(CATEGORY_LABELS, row['category'], language)} · P{int(row['priority'])}",
-        f"{received} {_local(row['received_at_s'], timezone)} "
-        f"({age_text(now_s - row['received_at_s'], language)})",
-        label(INCIDENT_STATUS_LABELS, row["status"], language),
+        f"{label('category', row['category'], language)} · P{int(row['priority'])}",
+        word(
+            "live.received_at",
+            language,
+            time=_local(row["received_at_s"], timezone),
+            age=age_text(now_s - row["received_at_s"], language),
+        ),
+        label("incident_status", row["status"], language),
         _place(row["kelurahan"], row["kecamatan"], language),
     ]
 
 
 def unit_details(row: pd.Series, timezone: str, now_s: float, language: Language) -> list[str]:
     """Lines describing a unit: call sign, agency, status, when its position was reported."""
-    status = UNIT_STATUS_LABELS.get(row["status"], {}).get(language, row["status"])
+    status = label("unit_status", row["status"], language)
     at = row["position_at_s"]
     if row["stale"] > 0:
-        word = "Posisi usang" if language == "id" else "Stale position"
-        position = f"{word}: {age_text(now_s - at, language)}"
+        position = word("live.position_stale", language, age=age_text(now_s - at, language))
     else:
-        word = "Posisi" if language == "id" else "Position"
-        position = f"{word} {_local(at, timezone)}"
+        position = word("live.position_at", language, time=_local(at, timezone))
     return [row["call_sign"], row["agency_name"], status, position]
+
+
+def point_details(
+    frames: LiveFrames,
+    index: TraceIndex,
+    curve: int | None,
+    slot: int | None,
+    timezone: str,
+    now_s: float,
+    language: Language,
+) -> list[str] | None:
+    """The lines describing the point at ``slot`` of trace ``curve`` (what the pointer is
+    on), or None when it is no incident or unit (posko, basemap, a slot out of range)."""
+    if slot is None or slot < 0:
+        return None
+    if curve == index.incidents and slot < len(frames.incidents):
+        return incident_details(frames.incidents.iloc[slot], timezone, now_s, language)
+    if curve in (index.unit_halo, index.unit_body) and slot < len(frames.units):
+        return unit_details(frames.units.iloc[slot], timezone, now_s, language)
+    return None

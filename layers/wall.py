@@ -12,14 +12,9 @@ import pandas as pd
 
 from layers.city_map import BasemapPalette, MapView, zoom_for_bounds
 from layers.live_map import CATEGORY_ORDER
-from layers.vocabulary import (
-    AGENCY_KIND_COLOURS,
-    AGENCY_KIND_LABELS,
-    CATEGORY_COLOURS,
-    CATEGORY_LABELS,
-    Language,
-    label,
-)
+from layers.live_queue import incident_details
+from layers.palette import AGENCY_KIND_COLOURS, CATEGORY_COLOURS
+from layers.words import Language, label, word
 
 __all__ = [
     "ALERT_MAX_PRIORITY",
@@ -27,6 +22,7 @@ __all__ = [
     "AgencyUnits",
     "CategoryCount",
     "WallHeadline",
+    "alert_lines",
     "busiest_kecamatan",
     "new_alerts",
     "rotation_views",
@@ -109,13 +105,13 @@ def wall_headline(
         key=lambda c: (c in NON_EMERGENCY, -int(counts[c])),
     )
     by_category = [
-        CategoryCount(label(CATEGORY_LABELS, c, language), CATEGORY_COLOURS[c], int(counts[c]))
+        CategoryCount(label("category", c, language), CATEGORY_COLOURS[c], int(counts[c]))
         for c in ranked
     ]
     known = units[units["unit_id"] >= 0]
     by_agency = [
         AgencyUnits(
-            label(AGENCY_KIND_LABELS, str(kind), language).split(" (")[0],  # short, for the wall
+            label("agency_kind", str(kind), language).split(" (")[0],  # short, for the wall
             AGENCY_KIND_COLOURS.get(str(kind), "#9e9e9e"),
             int((group["status"] == "available").sum()),
             len(group),
@@ -180,3 +176,19 @@ def new_alerts(
         & (now_s - incidents["received_at_s"] <= ALERT_WINDOW_S)
     ]
     return rows.sort_values("received_at_s")
+
+
+def alert_lines(
+    incidents: pd.DataFrame, since_version: int, now_s: float, timezone: str, language: Language
+) -> list[str]:
+    """One line per critical incident new since ``since_version``: what, where, when, and
+    the agencies it waits for (never a caller: the frame holds none)."""
+    lines = []
+    for _, row in new_alerts(incidents, since_version, now_s).iterrows():
+        what, when, _status, where = incident_details(row, timezone, now_s, language)
+        kinds = [kind for kind in str(row["agencies"]).split(",") if kind]
+        line = f"{word('wall.alert', language)}: {what} · {where} · {when}"
+        if kinds:
+            line += " → " + ", ".join(label("agency_kind", kind, language) for kind in kinds)
+        lines.append(line)
+    return lines

@@ -21,13 +21,14 @@ from dashboard.live_layout import (
     patch_of,
     placeholder_figure,
 )
-from dashboard.navigation import nav_links
+from dashboard.page_parts import top_bar
 from geodata.live.state import LiveState
 from layers.city_map import LIGHT_BASEMAP
 from layers.live_map import (
     LAYERS,
     LiveMapStyle,
     basemap_names,
+    focus_changes,
     layer_visibility_changes,
     live_map_figure,
     trace_index,
@@ -35,65 +36,17 @@ from layers.live_map import (
 from layers.live_queue import (
     QueueFilter,
     filter_options,
-    incident_details,
     incident_queue,
     legend_entries,
-    unit_details,
+    point_details,
 )
-from layers.ui_text import phrase
-from layers.vocabulary import Language
+from layers.words import (
+    Language,
+    label,
+    word,
+)
 
 dash.register_page(__name__, path="/live", title="Tanggap — Operasi langsung")
-
-WORDS: dict[str, dict[Language, str]] = {
-    "title": {"id": "Operasi langsung", "en": "Live operations"},
-    "queue": {"id": "Antrean kejadian terbuka", "en": "Open incident queue"},
-    "shown": {"id": "{shown} dari {total} ditampilkan", "en": "{shown} of {total} shown"},
-    "layers": {"id": "Lapisan peta", "en": "Map layers"},
-    "categories": {"id": "Kategori", "en": "Category"},
-    "agencies": {"id": "Instansi", "en": "Agency"},
-    "kecamatan": {"id": "Kecamatan", "en": "Kecamatan"},
-    "open": {"id": "Kejadian terbuka: {n}", "en": "Open incidents: {n}"},
-    "units": {"id": "Unit berposisi: {n} (usang: {stale})",
-              "en": "Units located: {n} (stale: {stale})"},
-    "legend_units": {"id": "Unit: cincin = status, isi = instansi",
-                     "en": "Units: ring = status, centre = agency"},
-    "legend_age": {"id": "Umur kejadian", "en": "Incident age"},
-    "empty": {"id": "Tidak ada kejadian terbuka.", "en": "No open incidents."},
-}  # fmt: skip
-LAYER_LABELS: dict[str, dict[Language, str]] = {
-    "incidents": {"id": "Kejadian", "en": "Incidents"},
-    "units": {"id": "Unit", "en": "Units"},
-    "stations": {"id": "Posko", "en": "Posko"},
-    "kecamatan": {"id": "Batas kecamatan", "en": "Kecamatan boundaries"},
-    "kelurahan": {"id": "Batas kelurahan", "en": "Kelurahan boundaries"},
-    "roads": {"id": "Jalan", "en": "Roads"},
-}
-
-
-def word(key: str, language: Language, **values: object) -> str:
-    return WORDS[key][language].format(**values)
-
-
-def header(context: CityContext) -> Any:
-    language = context.language
-    other: Language = "en" if language == "id" else "id"
-    return html.Header(
-        [
-            html.Div(
-                [html.Span(phrase("app_title", language), className="brand"),
-                 html.Span(context.city.name, className="city"), nav_links(language, "/live")],
-                className="identity",
-            ),
-            html.Div(
-                [html.Span(id="live-facts"),
-                 dcc.Link(phrase("language_switch", language), href=f"/live?lang={other}",
-                          refresh=True, className="lang")],
-                className="facts",
-            ),
-        ],
-        className="topbar",
-    )  # fmt: skip
 
 
 def side_panel(context: CityContext, state: LiveState | None) -> Any:
@@ -104,16 +57,16 @@ def side_panel(context: CityContext, state: LiveState | None) -> Any:
 
     def chooser(name: str) -> Any:
         return dcc.Dropdown(id=f"live-filter-{name}", options=options[name], multi=True,
-                            placeholder=word(name, language), className="live-filter")  # fmt: skip
+                            placeholder=word(f"live.{name}", language), className="live-filter")  # fmt: skip
 
     return html.Aside(
         [
-            html.H2(word("layers", language)),
+            html.H2(word("live.layers", language)),
             dcc.Checklist(
                 id="live-layers", value=list(LAYERS), className="live-layers",
-                options=[{"label": LAYER_LABELS[n][language], "value": n} for n in LAYERS],
+                options=[{"label": label("live_layer", n, language), "value": n} for n in LAYERS],
             ),
-            html.H2(word("queue", language)),
+            html.H2(word("live.queue", language)),
             html.Div([chooser("categories"), chooser("agencies"), chooser("kecamatan")],
                      className="live-filters"),
             html.Div(id="live-queue-count", className="live-queue-count"),
@@ -141,7 +94,7 @@ def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any
         packed, names = packed_figure(figure), basemap_names(figure)
         viewer = {"key": viewer_key(state), "version": state.version, "epoch": state.epoch}
     banner = (
-        html.Div(phrase("synthetic_banner", context.language), className="synthetic")
+        html.Div(word("app.synthetic_banner", context.language), className="synthetic")
         if context.city.is_synthetic
         else None
     )
@@ -149,7 +102,8 @@ def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any
             "language": context.language, "basemap_layers": names}  # fmt: skip
     return html.Div(
         [
-            header(context),
+            top_bar(context.language, "/live", city_name=context.city.name,
+                    facts=[html.Span(id="live-facts")]),
             banner,
             html.Div(
                 [
@@ -204,26 +158,26 @@ def queue_view(state: LiveState, chosen: QueueFilter, page: dict[str, Any]) -> t
             id={"type": "live-queue-item", "index": row.incident_id}, className="queue-item",
         ))
         for row in rows
-    ] or [html.Li(word("empty", language), className="queue-empty")]  # fmt: skip
+    ] or [html.Li(word("live.empty", language), className="queue-empty")]  # fmt: skip
     legend = legend_entries(state.incidents, language)
     legend_children = [
         *(html.Div([html.Span(className="swatch", style={"background": e.colour}),
                     f"{e.label} ({e.count})"], className="legend-row")
           for e in legend["categories"]),
-        html.Div(word("legend_units", language), className="legend-title"),
+        html.Div(word("live.legend_units", language), className="legend-title"),
         *(html.Div([html.Span(className="ring", style={"borderColor": e.colour}), e.label],
                    className="legend-row") for e in legend["statuses"]),
-        html.Div(word("legend_age", language), className="legend-title"),
+        html.Div(word("live.legend_age", language), className="legend-title"),
         html.Div([html.Span([html.Span(className="swatch", style={"background": e.colour}),
                              e.label], className="legend-age") for e in legend["ages"]],
                  className="legend-row"),
     ]  # fmt: skip
     located = state.located_units()
     facts = " · ".join(
-        [word("open", language, n=len(state.open_incidents())),
-         word("units", language, n=len(located), stale=int(located["stale"].sum()))]
+        [word("live.open", language, n=len(state.open_incidents())),
+         word("live.units", language, n=len(located), stale=int(located["stale"].sum()))]
     )  # fmt: skip
-    count = word("shown", language, shown=len(rows), total=total)
+    count = word("live.shown", language, shown=len(rows), total=total)
     return items, count, legend_children, facts
 
 
@@ -309,17 +263,12 @@ def centre_on_incident(clicks: list[int | None], page: Any) -> Any:
     """Centre the map on the clicked incident; a new map ``uirevision`` makes it move."""
     if not ctx.triggered_id or not any(clicks):
         return no_update
-    incident_id = int(ctx.triggered_id["index"])
     state = current_feed().state(page["city_id"])
-    rows = None if state is None else state.incidents[state.incidents["incident_id"] == incident_id]
-    if rows is None or rows.empty or rows["lon"].isna().all():
+    if state is None:
         return no_update
-    row = rows.iloc[0]
-    return patch_of([
-        (("layout", "map", "center"), {"lon": float(row["lon"]), "lat": float(row["lat"])}),
-        (("layout", "map", "zoom"), 15.5),
-        (("layout", "map", "uirevision"), f"focus-{incident_id}-{sum(c or 0 for c in clicks)}"),
-    ])  # fmt: skip
+    changes = focus_changes(state.incidents, int(ctx.triggered_id["index"]),
+                            revision=sum(c or 0 for c in clicks))  # fmt: skip
+    return no_update if changes is None else patch_of(changes)
 
 
 @dash.callback(
@@ -339,15 +288,9 @@ def show_details(hover: Any, click: Any, viewer: Any, page: Any) -> Any:
     if viewer.get("key") != viewer_key(state):
         return no_update
     point = event["points"][0]
-    curve, slot = point.get("curveNumber"), point.get("pointNumber")
-    index = trace_index(state.stations)
-    language: Language = page["language"]
-    if curve == index.incidents and slot is not None and slot < len(state.incidents):
-        lines = incident_details(state.incidents.iloc[slot], page["timezone"],
-                                 state.built_at_s, language)  # fmt: skip
-    elif curve in (index.unit_halo, index.unit_body) and slot is not None \
-            and slot < len(state.units):  # fmt: skip
-        lines = unit_details(state.units.iloc[slot], page["timezone"], state.built_at_s, language)
-    else:
+    lines = point_details(frames_of(state), trace_index(state.stations), point.get("curveNumber"),
+                          point.get("pointNumber"), page["timezone"], state.built_at_s,
+                          page["language"])  # fmt: skip
+    if lines is None:
         return no_update
     return [html.Div(lines[0], className="details-title"), *(html.Div(x) for x in lines[1:])]

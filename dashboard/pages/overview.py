@@ -12,12 +12,16 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import OperationalError
 
 from dashboard.app import current_engine, current_settings
-from dashboard.navigation import nav_links
+from dashboard.page_parts import top_bar
 from geodata import map_queries
 from geodata.map_queries import CitySummary
 from layers.city_map import CityMapLayers, MapView, city_map_figure, zoom_for_bounds
-from layers.ui_text import phrase
-from layers.vocabulary import Language, zone_abbreviation
+from layers.words import (
+    Language,
+    choose_language,
+    word,
+    zone_abbreviation,
+)
 
 dash.register_page(__name__, path="/", title="Tanggap")
 
@@ -34,37 +38,17 @@ def load_city_map(conn: Connection, city: CitySummary, since: datetime) -> CityM
     )
 
 
-def choose_language(requested: str | None, default: Language) -> Language:
-    return requested if requested in ("id", "en") else default  # type: ignore[return-value]
-
-
-def header(city: CitySummary, layers: CityMapLayers, now: datetime, language: Language) -> Any:
+def facts(city: CitySummary, layers: CityMapLayers, now: datetime, language: Language) -> list[Any]:
+    """The first page's facts: incidents in the window, posko, when it was drawn."""
     hours = current_settings().recent_hours
     local = now.astimezone(ZoneInfo(city.timezone))
-    other: Language = "en" if language == "id" else "id"
     stamp = f"{local:%d-%m-%Y %H:%M} {zone_abbreviation(city.timezone)}"
-    return html.Header(
-        [
-            html.Div(
-                [html.Span(phrase("app_title", language), className="brand"),
-                 html.Span(city.name, className="city", id="city-name"),
-                 nav_links(language, "/")],
-                className="identity",
-            ),
-            html.Div(
-                [
-                    html.Span(phrase("incidents_window", language, hours=hours,
-                                     count=len(layers.incidents)), id="incident-count"),
-                    html.Span(phrase("stations_count", language, count=len(layers.stations))),
-                    html.Span(phrase("updated_at", language, time=stamp), id="updated-at"),
-                    dcc.Link(phrase("language_switch", language), href=f"/?lang={other}",
-                             refresh=True, className="lang"),
-                ],
-                className="facts",
-            ),
-        ],
-        className="topbar",
-    )  # fmt: skip
+    return [
+        html.Span(word("app.incidents_window", language, hours=hours, count=len(layers.incidents)),
+                  id="incident-count"),
+        html.Span(word("app.stations_count", language, count=len(layers.stations))),
+        html.Span(word("app.updated_at", language, time=stamp), id="updated-at"),
+    ]  # fmt: skip
 
 
 def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any:
@@ -76,23 +60,25 @@ def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any
         with current_engine().connect() as conn:
             summary = map_queries.city_summary(conn, city or settings.default_city)
             if summary is None:
-                return html.Div(phrase("no_city", language), className="notice")
+                return html.Div(word("app.no_city", language), className="notice")
             since = now - timedelta(hours=settings.recent_hours)
             layers = load_city_map(conn, summary, since)
     except OperationalError as error:
         return html.Div(
-            phrase("database_unavailable", language, error=error.orig), className="notice error"
+            word("app.database_unavailable", language, error=error.orig), className="notice error"
         )
     view = MapView(*summary.center, zoom=zoom_for_bounds(summary.bounds))
     figure = city_map_figure(layers, view, now=now, language=language, basemap=settings.basemap)
     banner = (
-        html.Div(phrase("synthetic_banner", language), className="synthetic", id="synthetic")
+        html.Div(word("app.synthetic_banner", language), className="synthetic", id="synthetic")
         if summary.is_synthetic
         else None
     )
     return html.Div(
         [
-            header(summary, layers, now, language),
+            top_bar(
+                language, "/", city_name=summary.name, facts=facts(summary, layers, now, language)
+            ),
             banner,
             dcc.Graph(
                 id="city-map",

@@ -17,31 +17,24 @@ from dashboard.live_feed import current_feed, frames_of, tick_update, viewer_key
 from dashboard.live_layout import CityContext, city_view, open_city, packed_figure, patch_of
 from geodata.live.state import LiveState
 from layers.live_map import LiveMapStyle, live_map_figure
-from layers.live_queue import incident_details
-from layers.vocabulary import Language, zone_abbreviation
-from layers.wall import DARK_BASEMAP, busiest_kecamatan, new_alerts, rotation_views, wall_headline
+from layers.wall import (
+    DARK_BASEMAP,
+    alert_lines,
+    busiest_kecamatan,
+    rotation_views,
+    wall_headline,
+)
+from layers.words import (
+    Language,
+    word,
+    zone_abbreviation,
+)
 
 dash.register_page(__name__, path="/wall", title="Tanggap — Layar dinding")
 
 #: Markers half again as large: the wall is read from across the room.
 WALL_STYLE = LiveMapStyle(palette=DARK_BASEMAP, marker_scale=1.5, hover="skip")
 MAP_PX = (1300, 900)
-WORDS: dict[str, dict[Language, str]] = {
-    "open": {"id": "Kejadian terbuka", "en": "Open incidents"},
-    "units": {"id": "Unit siaga", "en": "Units available"},
-    "median": {"id": "Waktu tanggap hari ini", "en": "Response time today"},
-    "median_note": {"id": "median, diterima → tiba di lokasi ({n} kejadian)",
-                    "en": "median, received → on scene ({n} incidents)"},
-    "calls": {"id": "Panggilan hari ini", "en": "Calls today"},
-    "prank": {"id": "iseng / kosong: {share}", "en": "prank / ghost: {share}"},
-    "city": {"id": "Seluruh kota", "en": "Whole city"},
-    "busiest": {"id": "Kecamatan tersibuk: {name}", "en": "Busiest kecamatan: {name}"},
-    "alert": {"id": "KEJADIAN KRITIS", "en": "CRITICAL INCIDENT"},
-}  # fmt: skip
-
-
-def word(key: str, language: Language, **values: object) -> str:
-    return WORDS[key][language].format(**values)
 
 
 def headline_tiles(state: LiveState, language: Language) -> list[Any]:
@@ -64,18 +57,18 @@ def headline_tiles(state: LiveState, language: Language) -> list[Any]:
         for a in headline.units_by_agency
     ]  # fmt: skip
     return [
-        html.Section([html.H2(word("open", language)),
+        html.Section([html.H2(word("wall.open", language)),
                       html.Div(headline.open_total, className="big", id="wall-open-total"),
                       html.Ul(categories, className="rows")], className="tile"),
-        html.Section([html.H2(word("units", language)), html.Ul(agencies, className="rows")],
+        html.Section([html.H2(word("wall.units", language)), html.Ul(agencies, className="rows")],
                      className="tile"),
-        html.Section([html.H2(word("median", language)),
+        html.Section([html.H2(word("wall.median", language)),
                       html.Div(headline.median_response, className="big", id="wall-median"),
-                      html.Div(word("median_note", language, n=headline.responded),
+                      html.Div(word("wall.median_note", language, n=headline.responded),
                                className="note")], className="tile"),
-        html.Section([html.H2(word("calls", language)),
+        html.Section([html.H2(word("wall.calls", language)),
                       html.Div(headline.calls_today, className="big", id="wall-calls"),
-                      html.Div(word("prank", language, share=headline.prank_ghost_share),
+                      html.Div(word("wall.prank", language, share=headline.prank_ghost_share),
                                className="note", id="wall-prank")], className="tile"),
     ]  # fmt: skip
 
@@ -108,7 +101,7 @@ def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any
             html.Header([
                 html.Div([html.Span("TANGGAP 112", className="brand"),
                           html.Span(context.city.name, className="city")]),
-                html.Div(word("city", context.language), id="wall-view", className="view"),
+                html.Div(word("wall.city", context.language), id="wall-view", className="view"),
                 html.Div([html.Div(id="wall-clock", className="clock"),
                           html.Div(id="wall-date", className="date")], className="when"),
             ], className="wall-header"),
@@ -163,18 +156,6 @@ clientside_callback(
 )
 
 
-def alert_lines(state: LiveState, since: int, page: dict[str, Any]) -> list[str]:
-    """One line per critical incident new since ``since``: what, when, where (no caller)."""
-    language: Language = page["language"]
-    lines = []
-    for _, row in new_alerts(state.incidents, since, state.built_at_s).iterrows():
-        what, when, _status, where = incident_details(
-            row, page["timezone"], state.built_at_s, language
-        )
-        lines.append(f"{word('alert', language)}: {what} · {where} · {when}")
-    return lines
-
-
 @dash.callback(
     Output("wall-map", "figure", allow_duplicate=True),
     Output("wall-packed", "data", allow_duplicate=True),
@@ -199,7 +180,11 @@ def tick(_: int | None, viewer: Any, page: Any) -> tuple[Any, ...]:
     key = headline_key(state)
     tiles = no_update if viewer and viewer.get("headline") == key else \
         headline_tiles(state, page["language"])  # fmt: skip
-    lines = alert_lines(state, int(viewer.get("version", 0)), page) if viewer else []
+    lines = (
+        alert_lines(state.incidents, int(viewer.get("version", 0)), state.built_at_s,
+                    page["timezone"], page["language"])
+        if viewer else []
+    )  # fmt: skip
     alert = {"seq": state.version, "lines": lines} if lines else no_update
     return figure, packed, {**update.viewer, "headline": key}, tiles, alert
 
@@ -219,8 +204,8 @@ def rotate(n: int | None, page: Any) -> tuple[Any, Any]:
     views = rotation_views(tuple(page["bounds"]), kecamatan, busiest,  # type: ignore[arg-type]
                            width_px=MAP_PX[0], height_px=MAP_PX[1])  # fmt: skip
     name, view = views[(n or 0) % len(views)]
-    label = word("city", page["language"]) if name is None else \
-        word("busiest", page["language"], name=name)  # fmt: skip
+    label = word("wall.city", page["language"]) if name is None else \
+        word("wall.busiest", page["language"], name=name)  # fmt: skip
     return patch_of([
         (("layout", "map", "center"), {"lon": view.lon, "lat": view.lat}),
         (("layout", "map", "zoom"), view.zoom),

@@ -107,6 +107,25 @@ class CoverageView:
     result: AgencyCoverage
     curve: pd.DataFrame
 
+    def summary_frame(self) -> pd.DataFrame:
+        """The city-wide figures as a one-row table (what the summary CSV holds)."""
+        result, summary = self.result, self.result.coverage.summary
+        return pd.DataFrame([{
+            "agency_kind": result.agency_kind, "standard": result.standard.name,
+            "target_s": result.standard.target_s, "allowance_s": result.standard.allowance_s,
+            "travel_budget_s": result.standard.travel_budget_s, "profile": result.profile,
+            "live": result.live, "origins": len(result.origins),
+            "units_total": result.units_total, "units_available": result.units_available,
+            "area_km2": summary.area_km2, "area_share": summary.area_share,
+            "population": summary.population, "population_share": summary.population_share,
+            "incidents": summary.incidents, "incident_share": summary.incident_share,
+        }])  # fmt: skip
+
+    def layers(self) -> dict[str, pd.DataFrame]:
+        """The exportable tables and layers by name."""
+        return {"cells": self.result.coverage.cells, "areas": self.result.coverage.areas,
+                "curve": self.curve, "summary": self.summary_frame()}  # fmt: skip
+
 
 def coverage_view(
     conn: Connection,

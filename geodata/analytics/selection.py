@@ -8,6 +8,7 @@ call view.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -15,10 +16,11 @@ from zoneinfo import ZoneInfo
 
 import geopandas as gpd
 import pandas as pd
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 
 from geodata import map_queries
 from geodata.analytics import call_funnel, heat_cells, statistics
+from geodata.analytics.heat_cells import resolution_for_zoom
 from geodata.analytics.response_intervals import (
     INTERVALS,
     IntervalQuery,
@@ -28,16 +30,38 @@ from geodata.analytics.response_intervals import (
 from geodata.analytics.standards import AnalyticsConfig
 from geodata.analytics.statistics import Target
 from geodata.map_queries import CitySummary
+from geodata.vocabulary import AgencyKind, IncidentCategory
 
 __all__ = [
+    "EVERY",
+    "MAX_DAYS",
     "CallsView",
     "ResponseView",
     "Selection",
+    "SelectionError",
     "calls_view",
+    "data_days",
+    "default_period",
     "local_range",
+    "parse_selection",
     "period_for",
     "response_view",
 ]
+
+#: The value of a control that means "no filter" (every agency, the whole city).
+EVERY = "__all__"
+#: The longest period one request may ask for, in days (a decade of history).
+MAX_DAYS = 3660
+#: H3 resolutions the heatmap offers: res 5 (≈ 250 km² cells) to res 10 (≈ 0.015 km²).
+RESOLUTIONS = range(5, 11)
+
+
+class SelectionError(ValueError):
+    """A control value the analytics cannot use; ``field`` names the control."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
 
 
 def local_range(first: date, last: date, timezone: str) -> tuple[datetime, datetime]:
@@ -47,6 +71,30 @@ def local_range(first: date, last: date, timezone: str) -> tuple[datetime, datet
         datetime.combine(first, time(), tzinfo=zone),
         datetime.combine(last + timedelta(days=1), time(), tzinfo=zone),
     )
+
+
+def data_days(conn: Connection, city: CitySummary) -> tuple[date, date] | None:
+    """The first and last local day with a call in the city, or None when it has none."""
+    row = conn.execute(
+        text(
+            "SELECT min(received_at AT TIME ZONE :zone)::date AS first, "
+            "max(received_at AT TIME ZONE :zone)::date AS last "
+            "FROM incidents WHERE city_id = :city_id"
+        ),
+        {"zone": city.timezone, "city_id": city.id},
+    ).one()
+    return None if row.first is None else (row.first, row.last)
+
+
+def default_period(
+    days: tuple[date, date] | None, today: date, length: int = 90
+) -> tuple[date, date]:
+    """The period a page opens on: the last ``length`` days *of data* (a city whose log
+    ended months ago opens on its log, not on empty months), within the data; the last
+    ``length`` days to ``today`` when there is none."""
+    last = today if days is None else days[1]
+    first = last - timedelta(days=length - 1)
+    return (first if days is None else max(first, days[0])), last
 
 
 def period_for(first: date, last: date) -> str:
@@ -73,6 +121,8 @@ class Selection:
     target_minutes: float | None = None
 
     def __post_init__(self) -> None:
+        if self.agency_kind is not None and self.agency_kind not in set(AgencyKind):
+            raise ValueError(f"unknown agency kind '{self.agency_kind}'")
         if self.interval not in INTERVALS:
             raise ValueError(f"unknown interval '{self.interval}'")
         if self.cells not in ("h3", "kelurahan"):
@@ -85,6 +135,61 @@ class Selection:
         extra = {"categories": self.categories} if self.categories else {}
         return IntervalQuery(start, end, agency_kind=self.agency_kind,
                              kecamatan_code=self.kecamatan_code, **extra)  # fmt: skip
+
+
+def _day(value: Any, field: str) -> date:
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        raise SelectionError(field, f"'{value}' is not a date (YYYY-MM-DD)") from None
+
+
+def _minutes(value: Any) -> float | None:
+    if value in (None, ""):
+        return None
+    try:
+        minutes = float(value)
+    except (TypeError, ValueError):
+        raise SelectionError("target", f"'{value}' is not a number of minutes") from None
+    if not 1 <= minutes <= 240:
+        raise SelectionError("target", "the target must be 1 to 240 minutes")
+    return minutes
+
+
+def parse_selection(values: Mapping[str, Any], zoom: float | None, current: int) -> Selection:
+    """The analytics controls (``first``, ``last``, ``categories``, ``agency``, ``kecamatan``,
+    ``interval``, ``cells``, ``resolution``, ``target``) as a checked :class:`Selection`.
+
+    With ``resolution`` "auto", the map's ``zoom`` sets the H3 resolution, or it stays
+    ``current`` when the zoom is not known. Raises :class:`SelectionError` naming the
+    control: a date that is not one, a period longer than :data:`MAX_DAYS` or ending before
+    it starts, an unknown category, interval or resolution, a target outside 1–240 min.
+    """
+    resolution = values.get("resolution")
+    if resolution == "auto":
+        resolution = resolution_for_zoom(zoom) if zoom is not None else current
+    if not isinstance(resolution, int) or resolution not in RESOLUTIONS:
+        raise SelectionError("resolution", f"H3 resolution must be one of {list(RESOLUTIONS)}")
+    first, last = _day(values.get("first"), "first"), _day(values.get("last"), "last")
+    if (last - first).days + 1 > MAX_DAYS:
+        raise SelectionError("last", f"choose at most {MAX_DAYS} days")
+    categories = tuple(values.get("categories") or ())
+    unknown = set(categories) - {c.value for c in IncidentCategory}
+    if unknown:
+        raise SelectionError("categories", f"unknown categories {sorted(unknown)}")
+    agency, kecamatan = values.get("agency"), values.get("kecamatan")
+    target = _minutes(values.get("target"))
+    try:
+        return Selection(
+            first=first, last=last, categories=categories,
+            agency_kind=None if agency in (None, EVERY) else str(agency),
+            kecamatan_code=None if kecamatan in (None, EVERY) else str(kecamatan),
+            interval=str(values.get("interval") or "response"),
+            cells=str(values.get("cells") or "h3"), resolution=int(resolution),
+            target_minutes=target,
+        )  # fmt: skip
+    except ValueError as error:
+        raise SelectionError("selection", str(error)) from None
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,16 @@ import plotly.graph_objects as go
 
 from layers.analytics._common import chart_layout
 from layers.analytics.heatmap import MEASURES, measure_title, measure_values
-from layers.analytics.text import INTERVAL_LABELS, WEEKDAYS, minutes, number, percent, phrase
-from layers.vocabulary import Language, label, zone_abbreviation
+from layers.words import (
+    Language,
+    label,
+    labels,
+    minutes,
+    number,
+    percent,
+    word,
+    zone_abbreviation,
+)
 
 __all__ = ["group_bar_figure", "hour_weekday_figure", "trend_figure"]
 
@@ -49,10 +57,10 @@ def hour_weekday_figure(
     spans = [f"{hour:02d}–{hour + width - 1:02d}" for hour in starts]
     hover = [
         [
-            f"{WEEKDAYS[language][day]} {span}:59 {zone}<br>"
-            f"{phrase('rows', language)}: {rows[day, column]} (n = {n[day, column]})<br>"
+            f"{label('weekday', str(day), language)} {span}:59 {zone}<br>"
+            f"{word('analytics.rows', language)}: {rows[day, column]} (n = {n[day, column]})<br>"
             + (
-                phrase("too_few", language, min_count=min_count)
+                word("analytics.too_few", language, min_count=min_count)
                 if np.isnan(shown[day, column])
                 else number(shown[day, column], language, 1)
             )
@@ -64,25 +72,26 @@ def hour_weekday_figure(
     unit = title.rsplit("(", 1)[-1].rstrip(")") if title.endswith(")") else ""
     figure = go.Figure(
         go.Heatmap(
-            z=shown, x=[f"{hour:02d}" for hour in starts], y=list(WEEKDAYS[language]),
+            z=shown, x=[f"{hour:02d}" for hour in starts],
+            y=list(labels("weekday", language).values()),
             colorscale=MEASURES.get(measure, "YlOrRd"), reversescale=measure == "compliance",
             hoverongaps=True, text=hover, hovertemplate="%{text}<extra></extra>",
             texttemplate="%{z:.0f}", textfont={"size": 11}, xgap=2, ygap=2,
             colorbar={"title": {"text": unit, "side": "top"}, "thickness": 12},
         )
     )  # fmt: skip
-    layout = chart_layout(phrase("grid_title", language, measure=title, zone=zone))
+    layout = chart_layout(word("analytics.grid_title", language, measure=title, zone=zone))
     figure.update_layout(
         {**layout, "plot_bgcolor": "#eceff1"},
-        xaxis={"title": phrase("hour_axis", language, zone=zone) if width == 1 else
-               phrase("hour_axis_blocks", language, zone=zone, hours=width),
+        xaxis={"title": word("analytics.hour_axis", language, zone=zone) if width == 1 else
+               word("analytics.hour_axis_blocks", language, zone=zone, hours=width),
                "type": "category", "tickangle": 0},
         yaxis={"autorange": "reversed"},
         margin={"l": 80, "r": 20, "t": 50, "b": 90},
     )  # fmt: skip
     if measure != "rows":
         figure.add_annotation(
-            text=phrase("grey_cells", language, min_count=min_count), showarrow=False,
+            text=word("analytics.grey_cells", language, min_count=min_count), showarrow=False,
             xref="paper", yref="paper", x=0, y=-0.3, xanchor="left", font={"size": 11},
         )  # fmt: skip
     return figure
@@ -103,10 +112,10 @@ def trend_figure(
     """
     frame = trend.sort_values("period_start")
     mask = ~frame["too_few"].to_numpy(bool)
-    unit = phrase("minutes_unit", language)
+    unit = word("analytics.minutes_unit", language)
     figure = go.Figure()
     figure.add_bar(
-        x=frame["period_start"], y=frame["rows"], name=phrase("count_axis", language),
+        x=frame["period_start"], y=frame["rows"], name=word("analytics.count_axis", language),
         marker={"color": "#cfd8dc"}, yaxis="y2", opacity=0.7,
         hovertemplate="%{x|%d-%m-%Y}: %{y}<extra></extra>",
     )  # fmt: skip
@@ -120,16 +129,17 @@ def trend_figure(
     if target_s is not None:
         figure.add_hline(
             y=target_s / 60.0, line={"dash": "dash", "color": "#2e7d32"},
-            annotation_text=phrase("target_line", language,
+            annotation_text=word("analytics.target_line", language,
                                    minutes=number(target_s / 60.0, language, 0)),
         )  # fmt: skip
-    name = label(INTERVAL_LABELS, interval, language)
+    name = label("interval", interval, language)
     figure.update_layout(
         **chart_layout(
-            phrase("trend_title", language, period=phrase(period, language), interval=name)
+            word("analytics.trend_title", language, period=word(f"analytics.{period}", language),
+                 interval=name)
         ),
         yaxis={"title": f"{name} ({unit})", "rangemode": "tozero", "gridcolor": "#eceff1"},
-        yaxis2={"title": phrase("count_axis", language), "overlaying": "y", "side": "right",
+        yaxis2={"title": word("analytics.count_axis", language), "overlaying": "y", "side": "right",
                 "showgrid": False, "rangemode": "tozero", "tickmode": "auto"},
         xaxis={"tickformat": "%d-%m"},
         legend={"orientation": "h", "y": -0.18},
@@ -154,11 +164,11 @@ def group_bar_figure(
     frame = stats.sort_values("p90_s", ascending=True, na_position="first")
     names = [labels.get(str(value), str(value)) for value in frame[key]]
     hover = [
-        f"n = {n}<br>{phrase('compliance', language)}: {percent(share, language)}"
+        f"n = {n}<br>{word('analytics.compliance', language)}: {percent(share, language)}"
         for n, share in zip(frame["n"], frame["compliance"], strict=True)
     ]
     pattern = {"shape": np.where(frame["too_few"].to_numpy(bool), "/", "").tolist()}
-    unit = phrase("minutes_unit", language)
+    unit = word("analytics.minutes_unit", language)
     figure = go.Figure()
     for column, colour, name in (("median_s", "#90caf9", "Median"), ("p90_s", "#ef6c00", "P90")):
         figure.add_bar(

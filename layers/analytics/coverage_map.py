@@ -22,9 +22,13 @@ from layers.analytics._common import (
     map_layout,
     static_area_figure,
 )
-from layers.analytics.text import minutes, number, phrase
 from layers.city_map import OFFLINE_BASEMAP, MapView
-from layers.vocabulary import Language
+from layers.words import (
+    Language,
+    minutes,
+    number,
+    word,
+)
 
 __all__ = [
     "BANDS_S",
@@ -44,11 +48,11 @@ BAND_COLOURS = ("#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027", "#9e9e9e"
 
 def band_names(bands_s: Sequence[float], language: Language) -> list[str]:
     """Legend names: "≤ 5 menit", "5–10 menit", …, "> 20 menit", "Tidak terjangkau"."""
-    unit = phrase("minutes_unit", language)
+    unit = word("analytics.minutes_unit", language)
     edges = [number(edge / 60.0, language) for edge in bands_s]
     names = [f"≤ {edges[0]} {unit}"]
     names += [f"{low}–{high} {unit}" for low, high in itertools.pairwise(edges)]
-    names += [f"> {edges[-1]} {unit}", phrase("unreached", language)]
+    names += [f"> {edges[-1]} {unit}", word("analytics.unreached", language)]
     return names
 
 
@@ -68,7 +72,7 @@ def isochrone_figure(
     names = band_names(bands_s, language)
     band = cells["band"].to_numpy(dtype=int)
     geojson = feature_collection(cells, "cell_id")
-    unit = phrase("minutes_unit", language)
+    unit = word("analytics.minutes_unit", language)
     ids = cells["cell_id"].astype(str).to_numpy()
     hover = np.asarray(
         [f"<b>{name}</b><br>{minutes(travel, language)} {unit}"
@@ -113,7 +117,7 @@ def isochrone_figure(
         )  # fmt: skip
     figure = go.Figure(traces)
     figure.update_layout(**map_layout(view, basemap, background, "isochrones"))
-    figure.update_layout(legend_title_text=phrase("travel_minutes", language))
+    figure.update_layout(legend_title_text=word("analytics.travel_minutes", language))
     return figure
 
 
@@ -129,7 +133,7 @@ def isochrone_static(
     classes = np.asarray(names, dtype=object)[cells["band"].to_numpy(dtype=int)]  # −1: last
     return static_area_figure(
         cells, classes.tolist(), dict(zip(names, BAND_COLOURS, strict=True)),
-        legend_title=phrase("travel_minutes", language), points=origins,
+        legend_title=word("analytics.travel_minutes", language), points=origins,
     )  # fmt: skip
 
 
@@ -147,15 +151,15 @@ def coverage_curve_figure(
     ):
         if curve[column].notna().any():
             figure.add_scatter(
-                x=x, y=curve[column] * 100.0, mode="lines", name=phrase(key, language),
+                x=x, y=curve[column] * 100.0, mode="lines", name=word(f"analytics.{key}", language),
                 line={"color": colour, "width": 2},
-                hovertemplate="%{x:.0f} " + phrase("minutes_unit", language)
+                hovertemplate="%{x:.0f} " + word("analytics.minutes_unit", language)
                 + ": %{y:.1f} %<extra></extra>",
             )  # fmt: skip
     figure.add_vline(x=budget_s / 60.0, line={"dash": "dash", "color": "#2e7d32"})
     figure.update_layout(
-        **chart_layout(phrase("curve_title", language)),
-        xaxis={"title": phrase("travel_minutes", language), "gridcolor": "#eceff1"},
+        **chart_layout(word("analytics.curve_title", language)),
+        xaxis={"title": word("analytics.travel_minutes", language), "gridcolor": "#eceff1"},
         yaxis={"title": "%", "range": [0, 101], "gridcolor": "#eceff1"},
         legend={"orientation": "h", "y": -0.22},
         height=340,

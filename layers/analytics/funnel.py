@@ -15,16 +15,17 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from layers.analytics._common import TOO_FEW_COLOUR, chart_layout, feature_collection, map_layout
-from layers.analytics.text import (
-    OUTCOME_LABELS,
+from layers.city_map import OFFLINE_BASEMAP, MapView
+from layers.palette import CATEGORY_COLOURS
+from layers.words import (
+    Language,
+    label,
     minutes,
     number,
-    outcome_label,
     percent,
-    phrase,
+    word,
+    zone_abbreviation,
 )
-from layers.city_map import OFFLINE_BASEMAP, MapView
-from layers.vocabulary import CATEGORY_COLOURS, Language, zone_abbreviation
 
 __all__ = [
     "OUTCOME_COLOURS",
@@ -34,6 +35,7 @@ __all__ = [
     "prank_map_figure",
 ]
 
+#: The outcomes of a call, in funnel order, and their colours.
 OUTCOME_COLOURS = {"emergency": CATEGORY_COLOURS["health"], "information": "#78909c",
                    "complaint": "#a1887f", "prank": "#ec407a", "ghost": "#9e9e9e",
                    "dropped": "#bcaaa4"}  # fmt: skip
@@ -44,7 +46,8 @@ def outcome_totals_figure(totals: pd.DataFrame, *, language: Language = "id") ->
     frame = totals.iloc[::-1]
     figure = go.Figure(
         go.Bar(
-            y=[outcome_label(code, language) for code in frame["outcome"]], x=frame["calls"],
+            y=[label("call_outcome", code, language) for code in frame["outcome"]],
+            x=frame["calls"],
             orientation="h", marker={"color": [OUTCOME_COLOURS[c] for c in frame["outcome"]]},
             text=[f"{number(calls, language)} ({percent(share, language)})"
                   for calls, share in zip(frame["calls"], frame["share"], strict=True)],
@@ -52,8 +55,8 @@ def outcome_totals_figure(totals: pd.DataFrame, *, language: Language = "id") ->
         )
     )  # fmt: skip
     figure.update_layout(
-        **chart_layout(phrase("funnel_title", language)),
-        xaxis={"title": phrase("col_calls", language), "gridcolor": "#eceff1"},
+        **chart_layout(word("analytics.funnel_title", language)),
+        xaxis={"title": word("analytics.col_calls", language), "gridcolor": "#eceff1"},
         height=320,
     )
     return figure
@@ -69,25 +72,26 @@ def outcomes_by_figure(
     """
     x = wide[period]
     figure = go.Figure()
-    for outcome in OUTCOME_LABELS:
+    for outcome in OUTCOME_COLOURS:
         figure.add_bar(
-            x=x, y=wide[outcome], name=outcome_label(outcome, language),
+            x=x, y=wide[outcome], name=label("call_outcome", outcome, language),
             marker={"color": OUTCOME_COLOURS[outcome]},
         )  # fmt: skip
     figure.add_scatter(
         x=x, y=wide["nuisance_share"] * 100.0, yaxis="y2", mode="lines",
-        name=phrase("nuisance_share", language) + " (%)", line={"color": "#000000", "width": 1.5},
+        name=word("analytics.nuisance_share", language) + " (%)",
+        line={"color": "#000000", "width": 1.5},
     )  # fmt: skip
     title = (
-        phrase("calls_by_day", language)
+        word("analytics.calls_by_day", language)
         if period == "day"
-        else phrase("calls_by_hour", language, zone=zone_abbreviation(timezone))
+        else word("analytics.calls_by_hour", language, zone=zone_abbreviation(timezone))
     )
     figure.update_layout(
         **chart_layout(title),
         barmode="stack",
-        yaxis={"title": phrase("col_calls", language), "gridcolor": "#eceff1"},
-        yaxis2={"title": phrase("nuisance_share", language) + " (%)", "overlaying": "y",
+        yaxis={"title": word("analytics.col_calls", language), "gridcolor": "#eceff1"},
+        yaxis2={"title": word("analytics.nuisance_share", language) + " (%)", "overlaying": "y",
                 "side": "right", "range": [0, 100], "showgrid": False, "tickmode": "auto"},
         xaxis={"tickformat": "%d-%m"} if period == "day" else {"dtick": 1},
         legend={"orientation": "h", "y": -0.2},
@@ -109,8 +113,8 @@ def prank_map_figure(
     known = ~np.isnan(rate)
     geojson = feature_collection(hotspots, "code")
     hover = np.asarray(
-        [f"<b>{name}</b><br>{outcome_label('prank', language)}: {number(prank, language)} "
-         f"({percent(share, language)})<br>{phrase('col_prank_per_10k', language)}: "
+        [f"<b>{name}</b><br>{label('call_outcome', 'prank', language)}: {number(prank, language)} "
+         f"({percent(share, language)})<br>{word('analytics.col_prank_per_10k', language)}: "
          f"{number(per_10k, language, 1)}"
          for name, prank, share, per_10k in zip(hotspots["name"], hotspots["prank"],
                                                 hotspots["prank_share"], rate, strict=True)],
@@ -121,7 +125,8 @@ def prank_map_figure(
         go.Choroplethmap(
             geojson=geojson, locations=codes[known], z=rate[known], featureidkey="id",
             colorscale="RdPu", marker={"opacity": 0.75, "line": {"width": 0.8, "color": "white"}},
-            colorbar={"title": {"text": phrase("col_prank_per_10k", language), "side": "right"}},
+            colorbar={"title": {"text": word("analytics.col_prank_per_10k", language),
+                                "side": "right"}},
             text=hover[known], hovertemplate="%{text}<extra></extra>",
         )
     ]  # fmt: skip
@@ -130,7 +135,8 @@ def prank_map_figure(
             go.Choroplethmap(
                 geojson=geojson, locations=codes[~known], z=np.zeros(int((~known).sum())),
                 featureidkey="id", colorscale=[[0, TOO_FEW_COLOUR], [1, TOO_FEW_COLOUR]],
-                showscale=False, showlegend=True, name=phrase("population_unknown", language),
+                showscale=False, showlegend=True,
+                name=word("analytics.population_unknown", language),
                 text=hover[~known], hovertemplate="%{text}<extra></extra>",
             )
         )  # fmt: skip
@@ -146,7 +152,7 @@ def handoff_figure(handoffs: pd.DataFrame, *, language: Language = "id") -> go.F
         f"{name} ({number(count, language)})"
         for name, count in zip(frame["agency_name"], frame["handoffs"], strict=True)
     ]
-    unit = phrase("minutes_unit", language)
+    unit = word("analytics.minutes_unit", language)
     figure = go.Figure()
     for column, colour, name in (("median_s", "#80cbc4", "Median"), ("p90_s", "#00695c", "P90")):
         figure.add_bar(
@@ -155,7 +161,7 @@ def handoff_figure(handoffs: pd.DataFrame, *, language: Language = "id") -> go.F
             textposition="auto", hovertemplate="%{y}: %{x:.1f} " + unit + "<extra></extra>",
         )  # fmt: skip
     figure.update_layout(
-        **chart_layout(phrase("handoff_title", language)),
+        **chart_layout(word("analytics.handoff_title", language)),
         barmode="group",
         xaxis={"title": unit, "gridcolor": "#eceff1"},
         legend={"orientation": "h", "y": -0.2},

@@ -23,9 +23,15 @@ from layers.analytics._common import (
     map_layout,
     static_area_figure,
 )
-from layers.analytics.text import INTERVAL_LABELS, minutes, number, percent, phrase
 from layers.city_map import OFFLINE_BASEMAP, MapView
-from layers.vocabulary import Language, label
+from layers.words import (
+    Language,
+    label,
+    minutes,
+    number,
+    percent,
+    word,
+)
 
 __all__ = ["MEASURES", "heat_map_figure", "heat_map_static", "measure_title", "measure_values"]
 
@@ -42,10 +48,10 @@ TIME_MEASURES = ("p90_s", "median_s", "mean_s")
 
 def measure_title(measure: str, interval: str, language: Language) -> str:
     """E.g. "Persentil ke-90 Waktu tanggap (menit)"."""
-    name = label(INTERVAL_LABELS, interval, language)
-    title = phrase(measure, language, interval=name.lower())
+    name = label("interval", interval, language)
+    title = word(f"analytics.{measure}", language, interval=name.lower())
     if measure in TIME_MEASURES:
-        title += f" ({phrase('minutes_unit', language)})"
+        title += f" ({word('analytics.minutes_unit', language)})"
     return title
 
 
@@ -60,19 +66,20 @@ def measure_values(cells: pd.DataFrame, measure: str) -> np.ndarray:
 
 
 def _hover(cells: gpd.GeoDataFrame, language: Language, hexagons: bool) -> list[str]:
-    word = phrase("hexagons", language) if hexagons else phrase("kelurahan", language)
+    kind = word("analytics.hexagons" if hexagons else "analytics.kelurahan", language)
     lines = []
     for row in cells.itertuples(index=False):
-        name = row.name or f"{word} {row.cell_id}"
+        name = row.name or f"{kind} {row.cell_id}"
         per_10k = "" if np.isnan(row.per_10k) else (
-            f"<br>{phrase('per_10k', language)}: {number(row.per_10k, language, 1)}"
+            f"<br>{word('analytics.per_10k', language)}: {number(row.per_10k, language, 1)}"
         )  # fmt: skip
         lines.append(
-            f"<b>{name}</b><br>{phrase('rows', language)}: {number(row.rows, language)}"
+            f"<b>{name}</b><br>{word('analytics.rows', language)}: {number(row.rows, language)}"
             f" (n = {number(row.n, language)})"
-            f"<br>Median: {minutes(row.median_s, language)} {phrase('minutes_unit', language)}"
-            f"<br>P90: {minutes(row.p90_s, language)} {phrase('minutes_unit', language)}"
-            f"<br>{phrase('compliance', language)}: {percent(row.compliance, language)}"
+            f"<br>Median: {minutes(row.median_s, language)} "
+            f"{word('analytics.minutes_unit', language)}"
+            f"<br>P90: {minutes(row.p90_s, language)} {word('analytics.minutes_unit', language)}"
+            f"<br>{word('analytics.compliance', language)}: {percent(row.compliance, language)}"
             f"{per_10k}"
         )
     return lines
@@ -124,7 +131,7 @@ def heat_map_static(
         colours = dict(zip(names, palette, strict=True))
         classes[~grey] = np.asarray(names, dtype=object)[index[~grey]]
     reason = "population_unknown" if measure == "per_10k" else "too_few"
-    grey_name = phrase(reason, language, min_count=min_count)
+    grey_name = word(f"analytics.{reason}", language, min_count=min_count)
     classes[grey] = grey_name
     colours[grey_name] = TOO_FEW_COLOUR
     return static_area_figure(cells, classes.tolist(), colours, legend_title=title)
@@ -173,7 +180,7 @@ def heat_map_figure(
                 geojson=geojson, locations=ids[grey], z=np.zeros(int(grey.sum())),
                 featureidkey="id", colorscale=[[0, TOO_FEW_COLOUR], [1, TOO_FEW_COLOUR]],
                 showscale=False, showlegend=True,
-                name=phrase(reason, language, min_count=min_count),
+                name=word(f"analytics.{reason}", language, min_count=min_count),
                 marker={"opacity": 0.55, "line": {"width": 0.6, "color": "#90a4ae"}},
                 text=hover[grey], hovertemplate="%{text}<extra></extra>",
             )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -20,41 +20,18 @@ import plotly.io as pio
 
 from layers.analytics import charts, coverage_map, funnel, heatmap, tables
 from layers.analytics.tables import Table
-from layers.analytics.text import minutes, number, percent, phrase
-from layers.vocabulary import AGENCY_KIND_LABELS, CATEGORY_LABELS, Language, zone_abbreviation
+from layers.words import (
+    Language,
+    label,
+    labels,
+    minutes,
+    number,
+    percent,
+    word,
+    zone_abbreviation,
+)
 
-__all__ = ["MONTH_NAMES", "MonthData", "monthly_report_html"]
-
-MONTH_NAMES: dict[Language, tuple[str, ...]] = {
-    "id": ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-           "September", "Oktober", "November", "Desember"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"),
-}  # fmt: skip
-
-WORDS: dict[str, dict[Language, str]] = {
-    "title": {"id": "Laporan Bulanan Waktu Tanggap 112", "en": "112 Response-Time Monthly Report"},
-    "generated": {"id": "Dibuat {time} oleh Tanggap", "en": "Generated {time} by Tanggap"},
-    "synthetic": {"id": "DATA SINTETIS (kota demo) — bukan data nyata.",
-                  "en": "SYNTHETIC DATA (demo city) — not real data."},
-    "key_figures": {"id": "Angka utama", "en": "Key figures"},
-    "calls": {"id": "Panggilan 112", "en": "112 calls"},
-    "emergencies": {"id": "Kejadian darurat", "en": "Emergencies"},
-    "median_response": {"id": "Median waktu tanggap", "en": "Median response time"},
-    "p90_response": {"id": "P90 waktu tanggap", "en": "P90 response time"},
-    "within_standard": {"id": "Memenuhi standar instansi", "en": "Within agency standard"},
-    "previous": {"id": "bulan lalu: {value}", "en": "previous month: {value}"},
-    "by_agency": {"id": "Per instansi (setiap unit, terhadap standarnya)",
-                  "en": "Per agency (every unit, against its own standard)"},
-    "by_category": {"id": "Per kategori kejadian", "en": "Per incident category"},
-    "areas": {"id": "Wilayah", "en": "Areas"},
-    "time_pattern": {"id": "Pola waktu", "en": "Time pattern"},
-    "data_quality": {"id": "Kualitas data dan definisi", "en": "Data quality and definitions"},
-    "coverage": {"id": "Cakupan layanan (model jaringan jalan)",
-                 "en": "Service coverage (road-network model)"},
-    "dagger": {"id": "† kurang dari {min_count} kejadian terukur: angka tidak stabil.",
-               "en": "† fewer than {min_count} measured incidents: figures are unstable."},
-}  # fmt: skip
+__all__ = ["MonthData", "monthly_report_html", "report_months"]
 
 
 class _Standard(Protocol):
@@ -108,10 +85,6 @@ class MonthData(Protocol):
     def coverage(self) -> Sequence[_AgencyCoverage]: ...
 
 
-def _word(key: str, language: Language, **values: object) -> str:
-    return WORDS[key][language].format(**values)
-
-
 def _table(table: Table) -> str:
     head = "".join(f"<th>{html.escape(cell)}</th>" for cell in table.header)
     body = "".join(
@@ -151,11 +124,11 @@ def _card(title: str, value: str, note: str = "") -> str:
 
 
 def _key_figures(data: MonthData, language: Language) -> str:
-    unit = phrase("minutes_unit", language)
+    unit = word("analytics.minutes_unit", language)
     now, before = data.summary, data.previous_summary
     cards = [
-        _card(_word("calls", language), number(int(data.outcomes["calls"].sum()), language)),
-        _card(_word("emergencies", language), number(_response(now, "rows"), language)),
+        _card(word("report.calls", language), number(int(data.outcomes["calls"].sum()), language)),
+        _card(word("report.emergencies", language), number(_response(now, "rows"), language)),
     ]
     for key, column, show in (
         ("median_response", "median_s", lambda v: f"{minutes(v, language)} {unit}"),
@@ -163,8 +136,8 @@ def _key_figures(data: MonthData, language: Language) -> str:
         ("within_standard", "compliance", lambda v: percent(v, language)),
     ):
         value = _response(now, column)
-        note = _word("previous", language, value=show(_response(before, column)))
-        cards.append(_card(_word(key, language), show(value), note))
+        note = word("report.previous", language, value=show(_response(before, column)))
+        cards.append(_card(word(f"report.{key}", language), show(value), note))
     return "<div class='cards'>" + "".join(cards) + "</div>"
 
 
@@ -172,15 +145,15 @@ def _coverage_section(data: MonthData, language: Language, figure: _Figures) -> 
     parts = []
     for item in data.coverage:
         standard, summary = item.standard, item.coverage.summary
-        kind = AGENCY_KIND_LABELS.get(item.agency_kind, {}).get(language, item.agency_kind)
-        sentence = phrase(
-            "coverage_standard", language, name=standard.name,
+        kind = label("agency_kind", item.agency_kind, language)
+        sentence = word(
+            "analytics.coverage_standard", language, name=standard.name,
             target=number(standard.target_s / 60, language),
             allowance=number(standard.allowance_s / 60, language),
             budget=number(standard.travel_budget_s / 60, language), profile=item.profile,
         )  # fmt: skip
         shares = " · ".join(
-            f"{phrase(key, language)}: {percent(share, language)}"
+            f"{word(f'analytics.{key}', language)}: {percent(share, language)}"
             for key, share in (
                 ("coverage_area", summary.area_share),
                 ("coverage_population", summary.population_share),
@@ -193,9 +166,9 @@ def _coverage_section(data: MonthData, language: Language, figure: _Figures) -> 
         parts.append(
             f"<h3>{html.escape(kind)}</h3><p>{html.escape(sentence)}</p>"
             f"<p class='shares'>{html.escape(shares)}</p>"
-            f"<p class='note'>{html.escape(phrase('population_note', language))}</p>"
+            f"<p class='note'>{html.escape(word('analytics.population_note', language))}</p>"
             + figure(isochrones, 520)
-            + f"<h4>{html.escape(phrase('gaps_title', language))}</h4>"
+            + f"<h4>{html.escape(word('analytics.gaps_title', language))}</h4>"
             + _table(tables.coverage_gaps_table(item.coverage.areas, language, limit=5))
         )
     return "".join(parts)
@@ -212,52 +185,53 @@ def _heading(level: int, text: str) -> str:
 def monthly_report_html(data: MonthData, language: Language = "id") -> str:
     """The whole report as one HTML document (UTF-8), figures embedded."""
     figure = _Figures()
-    month = f"{MONTH_NAMES[language][data.month.month - 1]} {data.month.year}"
+    month = f"{label('month', str(data.month.month), language)} {data.month.year}"
     zone = zone_abbreviation(data.timezone)
     stamp = data.generated_at.astimezone(ZoneInfo(data.timezone))
-    title = f"{_word('title', language)} — {data.city_name} — {month}"
-    agency_labels = {k: v[language] for k, v in AGENCY_KIND_LABELS.items()}
-    category_labels = {k: v[language] for k, v in CATEGORY_LABELS.items()}
-    generated = _word("generated", language, time=f"{stamp:%d-%m-%Y %H:%M} {zone}")
+    title = f"{word('report.title', language)} — {data.city_name} — {month}"
+    agency_labels = labels("agency_kind", language)
+    category_labels = labels("category", language)
+    generated = word("report.generated", language, time=f"{stamp:%d-%m-%Y %H:%M} {zone}")
     common: dict[str, Any] = {"language": language}
     body = [
         _heading(1, title),
         f"<p class='stamp'>{html.escape(generated)}</p>",
-        f"<div class='synthetic'>{_word('synthetic', language)}</div>" if data.is_synthetic else "",
-        _heading(2, _word("key_figures", language)),
+        f"<div class='synthetic'>{word('report.synthetic', language)}</div>"
+        if data.is_synthetic else "",
+        _heading(2, word("report.key_figures", language)),
         _key_figures(data, language),
-        _heading(2, _word("by_agency", language)),
+        _heading(2, word("report.by_agency", language)),
         _table(tables.group_table(data.by_agency, "agency_kind", language, agency_labels)),
         figure(charts.group_bar_figure(data.by_agency, "agency_kind", agency_labels,
-                                       title=phrase("col_agency", language), **common)),
-        _heading(3, _word("by_category", language)),
+                                       title=word("analytics.col_agency", language), **common)),
+        _heading(3, word("report.by_category", language)),
         _table(tables.group_table(data.by_category, "category", language, category_labels)),
-        _note(_word("dagger", language, min_count=data.min_count)),
-        _heading(2, _word("areas", language)),
+        _note(word("report.dagger", language, min_count=data.min_count)),
+        _heading(2, word("report.areas", language)),
         figure(heatmap.heat_map_static(data.heat, "p90_s", min_count=data.min_count,
                                        **common), 560),
-        _heading(3, phrase("worst_title", language)),
+        _heading(3, word("analytics.worst_title", language)),
         _table(tables.group_table(data.worst, "name", language)),
-        _heading(2, _word("time_pattern", language)),
+        _heading(2, word("report.time_pattern", language)),
         figure(charts.hour_weekday_figure(data.grid, data.timezone, min_count=data.min_count,
                                           **common), 400),
         figure(charts.trend_figure(data.daily, period="day", **common), 360),
-        _heading(2, phrase("tab_calls", language)),
+        _heading(2, word("analytics.tab_calls", language)),
         figure(funnel.outcome_totals_figure(data.outcomes, **common), 320),
         figure(funnel.outcomes_by_figure(data.outcomes_daily, "day", timezone=data.timezone,
                                          **common), 380),
-        _heading(3, phrase("hotspots_title", language)),
+        _heading(3, word("analytics.hotspots_title", language)),
         _table(tables.hotspot_table(data.hotspots, language, limit=5)),
-        _heading(3, phrase("handoff_title", language)),
-        _note(phrase("handoff_note", language)),
+        _heading(3, word("analytics.handoff_title", language)),
+        _note(word("analytics.handoff_note", language)),
         _table(tables.handoff_table(data.handoffs, language)),
-        _heading(2, _word("coverage", language)),
+        _heading(2, word("report.coverage", language)),
         _coverage_section(data, language, figure),
-        _heading(2, _word("data_quality", language)),
+        _heading(2, word("report.data_quality", language)),
         _table(tables.interval_summary_table(data.summary, language)),
-        _note(phrase("interval_definitions", language)),
-        _note(phrase("excluded_note", language)),
-        _note(phrase("definitions", language)),
+        _note(word("analytics.interval_definitions", language)),
+        _note(word("analytics.excluded_note", language)),
+        _note(word("analytics.definitions", language)),
     ]  # fmt: skip
     return (
         f"<!DOCTYPE html><html lang='{language}'><head><meta charset='utf-8'>"
@@ -286,3 +260,14 @@ th { background: #eceff1; }
 .shares { font-weight: 600; }
 @media print { h2 { page-break-before: always; } .card { break-inside: avoid; } }
 """
+
+
+def report_months(first: date, last: date, most: int = 120) -> list[date]:
+    """The first day of each month from ``last``'s back to ``first``'s, newest first (at
+    most ``most``): the months a report can be asked for."""
+    months: list[date] = []
+    current = date(last.year, last.month, 1)
+    while current >= date(first.year, first.month, 1) and len(months) < most:
+        months.append(current)
+        current = (current - timedelta(days=1)).replace(day=1)
+    return months

@@ -12,8 +12,14 @@ from typing import Any
 
 import pandas as pd
 
-from layers.analytics.text import INTERVAL_LABELS, minutes, number, percent, phrase
-from layers.vocabulary import Language, label
+from layers.words import (
+    Language,
+    label,
+    minutes,
+    number,
+    percent,
+    word,
+)
 
 __all__ = [
     "Table",
@@ -46,9 +52,9 @@ def interval_summary_table(summary: pd.DataFrame, language: Language = "id") -> 
     for row in _records(summary):
         counts = [number(row[key], language) for key in ("n", "missing", "open", "inconsistent")]
         times = [minutes(row[key], language) for key in ("median_s", "p90_s", "mean_s")]
-        name = label(INTERVAL_LABELS, row["interval"], language)
+        name = label("interval", row["interval"], language)
         rows.append([name, *counts, *times, percent(row["compliance"], language)])
-    return Table([phrase(key, language) for key in keys], rows)
+    return Table([word(f"analytics.{key}", language) for key in keys], rows)
 
 
 def group_table(
@@ -71,7 +77,7 @@ def group_table(
             minutes(row["median_s"], language), minutes(row["p90_s"], language),
             percent(row["compliance"], language),
         ])  # fmt: skip
-    return Table([phrase(key, language) for key in keys], rows)
+    return Table([word(f"analytics.{key}", language) for key in keys], rows)
 
 
 def handoff_table(handoffs: pd.DataFrame, language: Language = "id") -> Table:
@@ -80,10 +86,10 @@ def handoff_table(handoffs: pd.DataFrame, language: Language = "id") -> Table:
     rows = []
     for row in _records(handoffs):
         agency = row["agency_name"]
-        name = phrase("unassigned", language) if pd.isna(agency) else str(agency)
+        name = word("analytics.unassigned", language) if pd.isna(agency) else str(agency)
         times = [minutes(row[key], language) for key in ("median_s", "p90_s", "mean_s")]
         rows.append([name, number(row["handoffs"], language), *times])
-    return Table([phrase(key, language) for key in keys], rows)
+    return Table([word(f"analytics.{key}", language) for key in keys], rows)
 
 
 def hotspot_table(hotspots: pd.DataFrame, language: Language = "id", limit: int = 10) -> Table:
@@ -94,13 +100,14 @@ def hotspot_table(hotspots: pd.DataFrame, language: Language = "id", limit: int 
          percent(row["prank_share"], language), number(row["prank_per_10k"], language, 1)]
         for row in _records(hotspots.head(limit))
     ]  # fmt: skip
-    return Table([phrase(key, language) for key in keys], rows)
+    return Table([word(f"analytics.{key}", language) for key in keys], rows)
 
 
 def coverage_gaps_table(areas: pd.DataFrame, language: Language = "id", limit: int = 10) -> Table:
     """The least covered kelurahan: area covered (%), km², population."""
-    header = [phrase("col_name", language), phrase("col_area_share", language), "km²",
-              phrase("col_population", language)]  # fmt: skip
+    header = [word("analytics.col_name", language),
+              word("analytics.col_area_share", language), "km²",
+              word("analytics.col_population", language)]  # fmt: skip
     rows = [
         [str(row["name"]), percent(row["area_share"], language),
          number(row["area_km2"], language, 2), number(row["population"], language)]

@@ -1,19 +1,26 @@
-"""The analytics and coverage pages' adapters, inside the app but without a browser."""
+"""The analytics and coverage pages inside the app, without a browser: the layout carries no
+figure data, and the callbacks, posted as the browser posts them, fill what a planner reads."""
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterator
-from datetime import date
-from types import ModuleType
 from typing import Any
 
 import dash
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy.engine import URL
 
 from dashboard.app import create_app
 from geodata.settings import Settings
+from tests.dash_client import run_callback
+
+ANALYTICS_CONTROLS = ("an-dates.start_date", "an-dates.end_date", "an-categories.value",
+                      "an-agency.value", "an-kecamatan.value", "an-interval.value",
+                      "an-cells.value", "an-resolution.value", "an-target.value",
+                      "an-measure.value", "an-context.data", "an-resolution-used.data")  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -22,62 +29,103 @@ def app(demo_url: URL) -> Iterator[dash.Dash]:
 
 
 @pytest.fixture
-def page(app: dash.Dash) -> ModuleType:
-    """The analytics page module, as Dash loaded it."""
-    return sys.modules["pages.analytics"]
+def client(app: dash.Dash) -> FlaskClient:
+    return app.server.test_client()
 
 
-def ids(component: Any) -> set[str]:
-    """Every string id in a Dash component tree."""
-    found: set[str] = set()
-    if isinstance(component, (list, tuple)):
-        for child in component:
-            found |= ids(child)
-    elif hasattr(component, "to_plotly_json"):
-        if isinstance(getattr(component, "id", None), str):
-            found.add(component.id)
-        found |= ids(getattr(component, "children", None))
-    return found
+def components(tree: Any) -> Iterator[Any]:
+    """Every component of a Dash layout tree."""
+    if isinstance(tree, (list, tuple)):
+        for child in tree:
+            yield from components(child)
+    elif hasattr(tree, "to_plotly_json"):
+        yield tree
+        yield from components(getattr(tree, "children", None))
 
 
-def test_controls_parse_into_a_selection(page: ModuleType) -> None:
-    values = {
-        "first": "2026-05-01",
-        "last": "2026-05-31T00:00:00",
-        "categories": ["fire"],
-        "agency": "__all__",
-        "kecamatan": "99.99.01",
-        "interval": "travel",
-        "cells": "h3",
-        "resolution": "auto",
-        "target": 12,
-    }
-    chosen = page.parse_selection(values, 12.7, 8)
-    assert (chosen.first, chosen.last) == (date(2026, 5, 1), date(2026, 5, 31))
-    assert chosen.categories == ("fire",) and chosen.agency_kind is None
-    assert chosen.kecamatan_code == "99.99.01" and chosen.resolution == 9
-    assert chosen.target_minutes == 12.0
-    unchanged = page.parse_selection({**values, "target": None, "agency": "fire"}, None, 8)
-    assert unchanged.resolution == 8 and unchanged.target_minutes is None
-    assert unchanged.agency_kind == "fire"
+def initial_values(layout: Any, names: tuple[str, ...]) -> dict[str, Any]:
+    """What the browser holds for each "id.property" right after the page loaded."""
+    by_id = {c.id: c for c in components(layout) if isinstance(getattr(c, "id", None), str)}
+    return {name: getattr(by_id[name.split(".")[0]], name.split(".")[1], None) for name in names}
 
 
-def test_pages_build_with_every_output_of_their_callbacks(app: dash.Dash) -> None:
-    analytics, coverage = sys.modules["pages.analytics"], sys.modules["pages.coverage"]
+def text_of(tree: Any) -> str:
+    """The text a reader sees in a returned component tree (as JSON)."""
+    if isinstance(tree, str):
+        return tree
+    if isinstance(tree, list):
+        return " ".join(text_of(child) for child in tree)
+    if isinstance(tree, dict):
+        return text_of(tree.get("props", {}).get("children", ""))
+    return "" if tree is None else str(tree)
+
+
+def test_layouts_carry_no_figure_data(app: dash.Dash) -> None:
+    for name in ("pages.analytics", "pages.coverage"):
+        with app.server.test_request_context("/"):
+            layout = sys.modules[name].layout(lang="en")
+        graphs = [c for c in components(layout) if type(c).__name__ == "Graph"]
+        assert graphs, name
+        assert all(getattr(g, "figure", None) is None for g in graphs), name
+        assert len(json.dumps(layout.to_plotly_json(), default=str)) < 60_000, name
+
+
+def test_analytics_opens_with_the_data_a_planner_reads(app: dash.Dash, client: FlaskClient) -> None:
     with app.server.test_request_context("/analytics"):
-        built = ids(analytics.layout(lang="en"))
-        covered = ids(coverage.layout())
-    assert {
-        "an-heat",
-        "an-grid",
-        "an-trend",
-        "an-summary",
-        "an-worst",
-        "an-by-agency",
-        "an-by-category",
-        "an-note",
-        "an-calls",
-        "an-report-button",
-    } <= built
-    assert {"cv-map", "cv-curve", "cv-gaps", "cv-cards", "cv-standard"} <= covered
-    assert {"/analytics", "/coverage"} <= {p["path"] for p in dash.page_registry.values()}
+        layout = sys.modules["pages.analytics"].layout(lang="id")
+    values = initial_values(layout, ANALYTICS_CONTROLS)
+    status, out = run_callback(client, app, "an-note.children", values)
+    assert status == 200
+    note = out["an-note"]["children"]
+    assert "kejadian (unit pertama yang tiba)" in note and " s.d. " in note
+    assert int(note.split(" ")[0].replace(".", "")) > 1000  # the demo city's incidents
+    heat = out["an-heat"]["figure"]
+    assert heat["data"][0]["type"] == "choroplethmap" and len(heat["data"][0]["locations"]) > 30
+    assert heat["layout"]["map"]["layers"], "the first answer brings the basemap"
+    grid = out["an-grid"]["figure"]["data"][0]
+    assert grid["type"] == "heatmap" and len(grid["y"]) == 7  # one row per weekday
+    summary = text_of(out["an-summary"]["children"])
+    assert "Waktu tanggap" in summary and "Proses panggilan" in summary
+    assert "Kebakaran" in text_of(out["an-by-category"]["children"])
+
+
+def test_a_changed_control_patches_only_the_heat_data(app: dash.Dash, client: FlaskClient) -> None:
+    with app.server.test_request_context("/analytics"):
+        layout = sys.modules["pages.analytics"].layout(lang="en")
+    values = {**initial_values(layout, ANALYTICS_CONTROLS), "an-interval.value": "travel"}
+    status, out = run_callback(client, app, "an-note.children", values,
+                               triggered=["an-interval.value"])  # fmt: skip
+    assert status == 200
+    patch = out["an-heat"]["figure"]
+    assert patch["__dash_patch_update"] == "__dash_patch_update"
+    assert [op["location"] for op in patch["operations"]] == [["data"]]
+    assert "no target" in out["an-note"]["children"]
+
+
+def test_a_bad_control_is_answered_in_words_not_a_500(app: dash.Dash, client: FlaskClient) -> None:
+    with app.server.test_request_context("/analytics"):
+        layout = sys.modules["pages.analytics"].layout(lang="en")
+    values = {**initial_values(layout, ANALYTICS_CONTROLS), "an-resolution.value": 15}
+    status, out = run_callback(client, app, "an-note.children", values,
+                               triggered=["an-resolution.value"])  # fmt: skip
+    assert status == 200
+    assert out["an-note"]["children"].startswith("resolution: H3 resolution must be one of")
+    assert "an-heat" not in out  # nothing else was recomputed
+
+
+def test_coverage_opens_with_the_fire_standard_and_its_gaps(
+    app: dash.Dash, client: FlaskClient
+) -> None:
+    with app.server.test_request_context("/coverage"):
+        layout = sys.modules["pages.coverage"].layout(lang="id")
+    names = ("cv-agency.value", "cv-mode.value", "cv-target.value", "cv-allowance.value",
+             "cv-context.data")  # fmt: skip
+    status, out = run_callback(client, app, "cv-gaps.children", initial_values(layout, names))
+    assert status == 200
+    standard = text_of(out["cv-standard"]["children"])
+    assert "Permendagri 114/2018: 15 menit sejak laporan" in standard
+    cards = text_of(out["cv-cards"]["children"])
+    assert cards.count("%") == 3 and "Penduduk terjangkau" in cards
+    assert out["cv-map"]["figure"]["data"], "isochrone bands"
+    gaps = out["cv-gaps"]["children"]["props"]["children"][1]["props"]["children"]
+    assert len(gaps) >= 5  # the least covered kelurahan, one row each

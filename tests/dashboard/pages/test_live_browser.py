@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from layers.palette import CATEGORY_COLOURS
 from PIL import Image
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
@@ -34,7 +35,6 @@ from geodata.db.embedded import EmbeddedPostgres, free_loopback_port
 from geodata.demo import DemoCity
 from geodata.load.city_load import load_city
 from geodata.operations.api_tokens import create_token
-from layers.vocabulary import CATEGORY_COLOURS
 from tests.browser import chromium
 from tests.conftest import TEMPLATE, wait_until_serving
 

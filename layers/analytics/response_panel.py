@@ -1,0 +1,102 @@
+"""The response tab of the analytics page as one view model: figures, tables and sentences.
+
+Pure: takes what ``geodata.analytics.selection.response_view`` computed (read through the
+small protocol below, since ``layers`` imports nothing of ``geodata``) and returns every
+figure and table the tab shows, in the chosen language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Protocol
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from layers.analytics import charts, heatmap, tables
+from layers.analytics.tables import Table
+from layers.words import Language, label, labels, number, word
+
+__all__ = ["ResponsePanel", "response_panel", "selection_note"]
+
+
+class _Chosen(Protocol):
+    first: date
+    last: date
+    agency_kind: str | None
+    interval: str
+    target_minutes: float | None
+
+
+class _ResponseView(Protocol):
+    selection: Any  # a _Chosen
+    frame: pd.DataFrame
+    target_s: Any
+    summary: pd.DataFrame
+    grid: pd.DataFrame
+    trend: pd.DataFrame
+    period: str
+    worst: pd.DataFrame
+    by_agency: pd.DataFrame
+    by_category: pd.DataFrame
+    min_count: int
+
+
+@dataclass(frozen=True)
+class ResponsePanel:
+    """Every output of the response tab but the heat map (patched on its own)."""
+
+    grid: go.Figure
+    trend: go.Figure
+    by_agency: go.Figure
+    summary: Table
+    worst: Table
+    by_category: Table
+    note: str
+    measure: str
+
+
+def selection_note(view: _ResponseView, language: Language) -> str:
+    """E.g. "2.804 kejadian (unit pertama yang tiba) · 25-08-2026 s.d. 22-11-2026 · …"."""
+    chosen: _Chosen = view.selection
+    if chosen.agency_kind:
+        agency = label("agency_kind", chosen.agency_kind, language)
+        unit = word("analytics.unit_dispatches", language, agency=agency)
+    else:
+        unit = word("analytics.unit_incidents", language)
+    if chosen.target_minutes is not None:
+        minutes = word("analytics.minutes_unit", language)
+        target = f"{number(chosen.target_minutes, language)} {minutes}"
+    elif chosen.interval == "response":
+        target = word("analytics.target_per_agency", language)
+    else:
+        target = word("analytics.no_target", language)
+    return word(
+        "analytics.selection_note", language, count=number(len(view.frame), language), unit=unit,
+        first=f"{chosen.first:%d-%m-%Y}", last=f"{chosen.last:%d-%m-%Y}", target=target,
+    )  # fmt: skip
+
+
+def response_panel(
+    view: _ResponseView, timezone: str, language: Language, measure: str
+) -> ResponsePanel:
+    """The response tab's figures and tables for one view; ``measure`` titles the map."""
+    interval = view.selection.interval
+    target = view.target_s if isinstance(view.target_s, float) else None
+    return ResponsePanel(
+        grid=charts.hour_weekday_figure(view.grid, timezone, interval=interval,
+                                        language=language, min_count=view.min_count),
+        trend=charts.trend_figure(view.trend, period=view.period, interval=interval,
+                                  target_s=target, language=language),
+        by_agency=charts.group_bar_figure(view.by_agency, "agency_kind",
+                                          labels("agency_kind", language),
+                                          title=word("analytics.col_agency", language),
+                                          language=language),
+        summary=tables.interval_summary_table(view.summary, language),
+        worst=tables.group_table(view.worst, "name", language),
+        by_category=tables.group_table(view.by_category, "category", language,
+                                       labels("category", language)),
+        note=selection_note(view, language),
+        measure=heatmap.measure_title(measure, interval, language),
+    )  # fmt: skip
