@@ -57,7 +57,8 @@ def side_panel(context: CityContext, state: LiveState | None) -> Any:
 
     def chooser(name: str) -> Any:
         return dcc.Dropdown(id=f"live-filter-{name}", options=options[name], multi=True,
-                            placeholder=word(f"live.{name}", language), className="live-filter")  # fmt: skip
+                            placeholder=word(f"live.{name}", language),
+                            className="live-filter")  # fmt: skip
 
     return html.Aside(
         [

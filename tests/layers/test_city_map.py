@@ -106,7 +106,17 @@ def test_no_incidents_still_draws_the_city() -> None:
         geometry=[],
     )
     figure = city_map_figure(tiny_layers(empty), MapView(105.1, -5.1, 12), now=NOW)
-    assert len(figure.data) == 4  # two posko, each a ring and a centre
+    # The posko, each a dark ring beneath an agency-coloured centre, with availability.
+    rings, centres = figure.data[0::2], figure.data[1::2]
+    assert len(rings) == len(centres) == 2
+    assert all(ring.marker.color == "#212121" and ring.hoverinfo == "skip" for ring in rings)
+    assert [c.name for c in centres] == ["Posko Ambulans (PSC 119)", "Posko Damkar"]
+    assert all("unit siaga" in text for c in centres for text in c.text)
+    # The city beneath: land, roads, kelurahan and kecamatan outlines, from our own layers.
+    names = [layer.name for layer in figure.layout.map.layers]
+    assert names[0] == "land" and {"kelurahan", "kecamatan"} <= set(names)
+    assert any(name.startswith("roads-") for name in names)
+    assert figure.layout.map.style == "white-bg"  # offline: no tiles needed
 
 
 def test_zoom_fits_the_bounds() -> None:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import http.server
+import socket
 import threading
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -40,11 +40,30 @@ def feed() -> LiveFeed:
     return LiveFeed(engine=None, options=LiveOptions(probe_timeout_s=1.0))  # type: ignore[arg-type]
 
 
-def test_an_unreachable_tile_server_falls_back_to_offline_quickly() -> None:
+@pytest.fixture
+def silent_server() -> Iterator[str]:
+    """A style URL whose server accepts the connection and never answers (a firewall's
+    black hole, or a proxy that hangs): the probe must give up, not wait for it."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}/style.json"
+    listener.close()
+
+
+def test_an_unreachable_tile_server_falls_back_to_offline(silent_server: str) -> None:
     dead = f"http://127.0.0.1:{free_loopback_port()}/style.json"
-    started = time.monotonic()
-    assert reachable_basemap(feed(), dead) == OFFLINE_BASEMAP
-    assert time.monotonic() - started < 2.0
+    answers: list[str] = []
+    probe = threading.Thread(
+        target=lambda: answers.extend(
+            reachable_basemap(feed(), url) for url in (dead, silent_server)
+        ),
+        daemon=True,
+    )
+    probe.start()
+    probe.join(timeout=60)  # bounded: a probe that hung would never finish
+    assert not probe.is_alive(), "the basemap probe hung on a server that never answers"
+    assert answers == [OFFLINE_BASEMAP, OFFLINE_BASEMAP]
     assert reachable_basemap(feed(), OFFLINE_BASEMAP) == OFFLINE_BASEMAP
     assert reachable_basemap(feed(), "some-unknown-style") == OFFLINE_BASEMAP
 

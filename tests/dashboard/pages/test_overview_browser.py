@@ -8,7 +8,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from layers.palette import AGENCY_KIND_COLOURS, CATEGORY_COLOURS
 from PIL import Image
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -16,6 +15,7 @@ from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
 from layers.city_map import ROAD_STYLE
+from layers.palette import AGENCY_KIND_COLOURS, CATEGORY_COLOURS
 from tests.browser import chromium
 
 pytestmark = pytest.mark.browser
