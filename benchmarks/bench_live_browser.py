@@ -95,8 +95,14 @@ def main() -> None:
             for i in range(args.posts):
                 lon = round(x0 + (x1 - x0) * (0.2 + 0.6 * i / args.posts), 6)
                 lat = round(y0 + (y1 - y0) * 0.5, 6)
-                body = {"external_id": f"BROWSER-{i}", "category": "fire", "priority": 1,
-                        "received_at": datetime.now(UTC).isoformat(), "lon": lon, "lat": lat}
+                body = {
+                    "external_id": f"BROWSER-{i}",
+                    "category": "fire",
+                    "priority": 1,
+                    "received_at": datetime.now(UTC).isoformat(),
+                    "lon": lon,
+                    "lat": lat,
+                }
                 seen, ack = browser.execute_async_script(POST_AND_WATCH, token, body, lon, lat)
                 if seen is None:
                     raise RuntimeError(f"incident {i} never reached the map")
@@ -107,8 +113,10 @@ def main() -> None:
         ack = statistics.median(acknowledged)
         print(f"post → painted marker ({args.posts} posts): p50 {p50:.0f} ms, p95 {p95:.0f} ms")
         print(f"baseline, post → acknowledged by the API: p50 {ack:.0f} ms")
-        print(f"ratio (p50 painted / p50 acknowledged): {p50 / ack:.1f}×; target p95 < 2000 ms: "
-              f"{'met' if p95 < 2000 else 'missed'}")
+        print(
+            f"ratio (p50 painted / p50 acknowledged): {p50 / ack:.1f}×; target p95 < 2000 ms: "
+            f"{'met' if p95 < 2000 else 'missed'}"
+        )
     finally:
         if process is not None:
             process.terminate()
