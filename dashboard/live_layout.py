@@ -15,12 +15,12 @@ from typing import Any
 
 import dash
 import geopandas as gpd
-from flask import request
 from sqlalchemy.exc import OperationalError
 
-from dashboard.api.basemap import layer_url
+from dashboard.api.basemap import layer_urls
 from dashboard.app import current_engine, current_settings
 from dashboard.live_feed import LiveFeed, reachable_basemap
+from dashboard.page_parts import road_classes_only
 from geodata import map_queries
 from geodata.live.queries import road_classes
 from geodata.map_queries import CitySummary
@@ -66,9 +66,7 @@ def open_city(feed: LiveFeed, lang: str | None, code: str | None) -> CityContext
             base = CityMapLayers(
                 kecamatan=kecamatan,
                 kelurahan=map_queries.area_outlines(conn, city.id, "kelurahan"),
-                # Which road classes exist is all the figure needs: the browser fetches
-                # their geometry from the layer URLs (see ``source_urls``).
-                roads=gpd.GeoDataFrame({"road_class": classes}, geometry=[None] * len(classes)),
+                roads=road_classes_only(classes),
                 stations=gpd.GeoDataFrame(geometry=[], crs=4326),
                 incidents=gpd.GeoDataFrame(geometry=[], crs=4326),
                 timezone=city.timezone,
@@ -81,8 +79,7 @@ def open_city(feed: LiveFeed, lang: str | None, code: str | None) -> CityContext
     }
     basemap = reachable_basemap(feed, settings.basemap)
     # Absolute: MapLibre fetches sources from a web worker, where a path has no base.
-    host = request.host_url.rstrip("/")
-    urls = {name: host + layer_url(city.code, name) for name in basemap_frames(base)}
+    urls = layer_urls(city.code, basemap_frames(base))
     return CityContext(city, base, bounds, basemap, language, urls)  # type: ignore[arg-type]
 
 

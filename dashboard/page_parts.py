@@ -10,17 +10,20 @@ import geopandas as gpd
 from dash import dcc, html
 from sqlalchemy import Connection
 
+from dashboard.api.basemap import layer_urls
 from dashboard.navigation import nav_links
 from geodata import map_queries
+from geodata.live.queries import road_classes
 from geodata.map_queries import CitySummary
 from layers.analytics.tables import Table
-from layers.city_map import CityMapLayers, basemap_layers
+from layers.city_map import CityMapLayers, basemap_frames, basemap_layers
 from layers.words import Language, other_language, word
 
 __all__ = [
     "city_background",
     "export_buttons",
     "html_table",
+    "road_classes_only",
     "section",
     "synthetic_banner",
     "top_bar",
@@ -51,16 +54,24 @@ def top_bar(
     )  # fmt: skip
 
 
+def road_classes_only(classes: Sequence[str]) -> gpd.GeoDataFrame:
+    """A roads frame that says which classes exist and holds no geometry: the browser
+    fetches each class's lines from its layer URL (and caches them)."""
+    return gpd.GeoDataFrame({"road_class": list(classes)}, geometry=[None] * len(classes))
+
+
 def city_background(conn: Connection, city: CitySummary, basemap: str) -> list[dict[str, Any]]:
-    """The basemap beneath a page's maps: land, roads (offline), kecamatan and kelurahan."""
+    """The basemap beneath a page's maps: land, roads (offline), kecamatan and kelurahan,
+    each a layer whose geometry the browser fetches by URL (nothing inline in the figure)."""
     empty = gpd.GeoDataFrame(geometry=[], crs=4326)
     layers = CityMapLayers(
         kecamatan=map_queries.area_outlines(conn, city.id, "kecamatan"),
         kelurahan=map_queries.area_outlines(conn, city.id, "kelurahan"),
-        roads=map_queries.road_lines(conn, city.id), stations=empty, incidents=empty,
+        roads=road_classes_only(road_classes(conn, city.id)), stations=empty, incidents=empty,
         timezone=city.timezone,
     )  # fmt: skip
-    return basemap_layers(layers, basemap)
+    urls = layer_urls(city.code, basemap_frames(layers))
+    return basemap_layers(layers, basemap, source_urls=urls)
 
 
 def synthetic_banner(city: CitySummary, language: Language) -> Any:

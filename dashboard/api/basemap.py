@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from typing import Any
 
 import geopandas as gpd
@@ -19,7 +20,7 @@ from geodata import map_queries
 from geodata.live.queries import road_class_lines
 from layers.city_map import layer_geojson
 
-__all__ = ["layer_url", "register"]
+__all__ = ["layer_url", "layer_urls", "register"]
 
 #: How long a browser may reuse a layer without asking, in seconds.
 MAX_AGE_S = 600
@@ -27,6 +28,13 @@ MAX_AGE_S = 600
 
 def layer_url(city_code: str, name: str) -> str:
     return f"{API_PREFIX}/cities/{city_code}/layers/{name}.geojson"
+
+
+def layer_urls(city_code: str, names: Iterable[str]) -> dict[str, str]:
+    """Absolute URLs of the named layers, as the request reached us: MapLibre fetches
+    sources from a web worker, where a path has no base."""
+    host = request.host_url.rstrip("/")
+    return {name: host + layer_url(city_code, name) for name in names}
 
 
 def _frame(conn: Any, city_id: int, name: str) -> gpd.GeoDataFrame | None:
