@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dash
-from flask import current_app
-from sqlalchemy import Engine
+from flask import current_app, jsonify
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+from dashboard.access.protection import install_protection, unavailable
+from dashboard.access.signin import install_sign_in
 from dashboard.api import register_api
+from geodata.db.app_secrets import shared_secret
 from geodata.db.database import make_engine
 from geodata.settings import Settings
 
@@ -34,16 +41,42 @@ def create_app(settings: Settings) -> dash.Dash:
         # validate callbacks, and no page's HTML carries another page's layout.
         suppress_callback_exceptions=True,
     )
-    app.server.config["TANGGAP_SETTINGS"] = settings
-    app.server.config["TANGGAP_ENGINE"] = make_engine(settings.database_url)
-    register_api(app.server)
+    engine = make_engine(settings.database_url)
+    server = app.server
+    server.config.update(
+        TANGGAP_SETTINGS=settings,
+        TANGGAP_ENGINE=engine,
+        SECRET_KEY=shared_secret(engine, "flask_secret_key"),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.tls_certfile is not None or settings.trusted_proxies > 0,
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_hours),
+    )
+    if settings.trusted_proxies:
+        n = settings.trusted_proxies
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     app.layout = dash.html.Div([dash.page_container], className="tanggap")
+    csrf, limiter = install_protection(server, engine, settings, app.csp_hashes())
+    install_sign_in(server, engine, settings, limiter)
+    api = register_api(server)
+    csrf.exempt(api.blueprint)  # the API takes tokens, never cookies
+    server.add_url_rule("/healthz", "healthz", health)
     # Dash registers its scripts, callbacks and page router on the first request, and
     # marks that done before doing it (plotly/dash#3971): with threads, requests arriving
     # meanwhile get 500s for every script. Run that set-up now, before this worker serves.
     with app.server.test_request_context("/"):
         app.server.preprocess_request()
     return app
+
+
+def health() -> Any:
+    """Whether this worker serves and reaches its database: 200, or 503 (no details)."""
+    try:
+        with current_engine().connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except OperationalError:
+        return unavailable()
+    return jsonify({"status": "ok"})
 
 
 def current_engine() -> Engine:

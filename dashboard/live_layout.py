@@ -17,6 +17,7 @@ import dash
 import geopandas as gpd
 from sqlalchemy.exc import OperationalError
 
+from dashboard.access.guards import reachable_city
 from dashboard.api.basemap import layer_urls
 from dashboard.app import current_engine, current_settings
 from dashboard.live_feed import LiveFeed, reachable_basemap
@@ -58,7 +59,7 @@ def open_city(feed: LiveFeed, lang: str | None, code: str | None) -> CityContext
     language = choose_language(lang, settings.language)
     try:
         with current_engine().connect() as conn:
-            city = map_queries.city_summary(conn, code or settings.default_city)
+            city = reachable_city(conn, code, settings.default_city)
             if city is None:
                 return word("app.no_city", language)
             kecamatan = map_queries.area_outlines(conn, city.id, "kecamatan")

@@ -7,6 +7,8 @@ from typing import Any
 import dash
 from dash import dcc, html
 
+from dashboard.access.policy import may_open
+from dashboard.access.signin import signed_in
 from layers.words import Language, word
 
 __all__ = ["PAGES", "nav_links"]
@@ -23,8 +25,11 @@ PAGES: tuple[tuple[str, str], ...] = (
 
 
 def nav_links(language: Language, active: str) -> Any:
-    """Links to the registered pages, in the current language."""
+    """Links to the registered pages the signed-in role opens, in the current language."""
+    who = signed_in()
     available = {page["path"] for page in dash.page_registry.values()}
+    if who is not None:
+        available = {path for path in available if may_open(who.role, path)}
     links = [
         dcc.Link(
             word(key, language),

@@ -8,8 +8,10 @@ from typing import Any
 
 import geopandas as gpd
 from dash import dcc, html
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import Connection
 
+from dashboard.access.signin import signed_in
 from dashboard.api.basemap import layer_urls
 from dashboard.navigation import nav_links
 from geodata import map_queries
@@ -17,7 +19,7 @@ from geodata.live.queries import road_classes
 from geodata.map_queries import CitySummary
 from layers.analytics.tables import Table
 from layers.city_map import CityMapLayers, basemap_frames, basemap_layers
-from layers.words import Language, other_language, word
+from layers.words import Language, label, other_language, word
 
 __all__ = [
     "city_background",
@@ -49,9 +51,25 @@ def top_bar(
     return html.Header(
         [html.Div([html.Span(word("app.title", language), className="brand"), *city,
                    nav_links(language, path), *extra], className="identity"),
-         html.Div([*facts, switch], className="facts")],
+         html.Div([*facts, switch, *signed_in_as(language)], className="facts")],
         className="topbar",
     )  # fmt: skip
+
+
+def signed_in_as(language: Language) -> list[Any]:
+    """Who is signed in (name and role) and the sign-out button (a POST with the CSRF token)."""
+    who = signed_in()
+    if who is None:
+        return []
+    role = label("user_role", who.role.value, language)
+    return [
+        html.Span(word("access.signed_in_as", language, name=who.display_name, role=role),
+                  className="who", id="signed-in-as"),
+        html.Form([dcc.Input(type="hidden", name="csrf_token", value=generate_csrf()),
+                   html.Button(word("access.sign_out", language), type="submit",
+                               className="sign-out")],
+                  action="/keluar", method="POST", className="sign-out-form"),
+    ]  # fmt: skip
 
 
 def road_classes_only(classes: Sequence[str]) -> gpd.GeoDataFrame:

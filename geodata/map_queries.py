@@ -19,6 +19,7 @@ __all__ = [
     "CitySummary",
     "area_outlines",
     "city_summary",
+    "city_summary_by_id",
     "open_incidents",
     "recent_incidents",
     "road_lines",
@@ -44,21 +45,17 @@ class CitySummary:
         return (min_lon + max_lon) / 2, (min_lat + max_lat) / 2
 
 
-def city_summary(conn: Connection, code: str | None = None) -> CitySummary | None:
-    """The city with Kemendagri ``code``, or the first loaded city when ``code`` is None."""
-    row = (
-        conn.execute(
-            text(
-                "SELECT id, code, name, timezone, is_synthetic, ST_XMin(b) AS x0, "
-                "ST_YMin(b) AS y0, ST_XMax(b) AS x1, ST_YMax(b) AS y1 "
-                "FROM (SELECT *, ST_Envelope(boundary) AS b FROM cities) c "
-                "WHERE CAST(:code AS text) IS NULL OR code = :code ORDER BY id LIMIT 1"
-            ),
-            {"code": code},
-        )
-        .mappings()
-        .first()
-    )
+_CITY = text(
+    "SELECT id, code, name, timezone, is_synthetic, ST_XMin(b) AS x0, "
+    "ST_YMin(b) AS y0, ST_XMax(b) AS x1, ST_YMax(b) AS y1 "
+    "FROM (SELECT *, ST_Envelope(boundary) AS b FROM cities) c "
+    "WHERE (CAST(:code AS text) IS NULL OR code = :code) "
+    "AND (CAST(:id AS integer) IS NULL OR id = :id) ORDER BY id LIMIT 1"
+)
+
+
+def _city(conn: Connection, code: str | None, city_id: int | None) -> CitySummary | None:
+    row = conn.execute(_CITY, {"code": code, "id": city_id}).mappings().first()
     if row is None:
         return None
     return CitySummary(
@@ -69,6 +66,16 @@ def city_summary(conn: Connection, code: str | None = None) -> CitySummary | Non
         is_synthetic=row["is_synthetic"],
         bounds=(row["x0"], row["y0"], row["x1"], row["y1"]),
     )
+
+
+def city_summary(conn: Connection, code: str | None = None) -> CitySummary | None:
+    """The city with Kemendagri ``code``, or the first loaded city when ``code`` is None."""
+    return _city(conn, code, None)
+
+
+def city_summary_by_id(conn: Connection, city_id: int) -> CitySummary | None:
+    """The city with id ``city_id``, or None."""
+    return _city(conn, None, city_id)
 
 
 def area_outlines(conn: Connection, city_id: int, level: str) -> gpd.GeoDataFrame:
@@ -153,12 +160,18 @@ def recent_incidents(conn: Connection, city_id: int, since: datetime) -> gpd.Geo
 
 
 def open_incidents(
-    conn: Connection, city_id: int, *, emergencies_only: bool = True
+    conn: Connection,
+    city_id: int,
+    *,
+    emergencies_only: bool = True,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> pd.DataFrame:
     """Incidents not yet cleared, most urgent first (priority, then oldest), no caller data.
 
     Columns: incident_id, category, priority, status, received_at (UTC), address,
-    kelurahan, kecamatan, units (call signs on it), lon, lat.
+    kelurahan, kecamatan, units (call signs on it), lon, lat, and ``total`` (how many match,
+    whatever ``limit`` and ``offset`` keep: one page of a long queue).
     """
     filter_sql = "AND i.category = ANY(:emergency)" if emergencies_only else ""
     return pd.read_sql_query(
@@ -169,17 +182,20 @@ def open_incidents(
                    (SELECT string_agg(u.call_sign, ', ' ORDER BY u.call_sign)
                     FROM dispatches d JOIN units u ON u.id = d.unit_id
                     WHERE d.incident_id = i.id AND d.cleared_at IS NULL) AS units,
-                   ST_X(i.geom) AS lon, ST_Y(i.geom) AS lat
+                   ST_X(i.geom) AS lon, ST_Y(i.geom) AS lat, count(*) OVER () AS total
             FROM incidents i
             LEFT JOIN admin_areas kel ON kel.id = i.area_id
             LEFT JOIN admin_areas kec ON kec.id = kel.parent_id
             WHERE i.city_id = :city_id AND i.status <> 'cleared' {filter_sql}
-            ORDER BY i.priority, i.received_at
+            ORDER BY i.priority, i.received_at, i.id
+            LIMIT :limit OFFSET :offset
             """
         ),
         conn,
         params={
             "city_id": city_id,
             "emergency": sorted(c.value for c in EMERGENCY_CATEGORIES),
+            "limit": limit,
+            "offset": max(int(offset), 0),
         },
     )

@@ -98,6 +98,51 @@ class Settings(BaseSettings):
     recent_hours: float = Field(
         default=24.0, gt=0, description="Window of recent incidents on the first map, in hours."
     )
+    session_hours: float = Field(
+        default=12.0, gt=0, le=24 * 31,
+        description="A sign-in lasts at most this long (hours), idle or not (a kiosk: 90 days).",
+    )  # fmt: skip
+    session_idle_minutes: float = Field(
+        default=120.0, gt=0, le=24 * 60,
+        description="A sign-in ends after this many minutes without a request.",
+    )  # fmt: skip
+    sign_in_failures: int = Field(
+        default=5, ge=1, le=100,
+        description="Wrong passwords in a row before an account locks (then 1 minute, doubling).",
+    )  # fmt: skip
+    allowed_hosts: tuple[str, ...] = Field(
+        default=(),
+        description=(
+            'Host names the app answers to, as JSON, e.g. ["112.kotametro.go.id"]; requests '
+            "for any other Host are refused. Default: localhost, 127.0.0.1 and TANGGAP_HOST."
+        ),
+    )
+    trusted_proxies: int = Field(
+        default=0, ge=0, le=5,
+        description=(
+            "Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host to trust "
+            "(1 behind nginx or Caddy doing TLS). Default 0: the app is reached directly."
+        ),
+    )  # fmt: skip
+    tls_certfile: Path | None = Field(
+        default=None, description="PEM certificate: the app itself serves HTTPS (with keyfile)."
+    )
+    tls_keyfile: Path | None = Field(default=None, description="PEM private key of certfile.")
+    max_request_mb: float = Field(
+        default=20.0, gt=0, le=512,
+        description="Largest request body accepted, in MB (uploads included); larger: 413.",
+    )  # fmt: skip
+    max_api_request_mb: float = Field(
+        default=2.0, gt=0, le=64,
+        description="Largest body of an /api/v1 request, in MB (1,000 incidents fit in 1).",
+    )  # fmt: skip
+    redis_url: str | None = Field(
+        default=None,
+        description=(
+            "redis://… for the rate limiter's shared counters. Default: none, and they live "
+            "in PostgreSQL (every worker shares them either way)."
+        ),
+    )
     response_targets_min: dict[str, float] = Field(
         default_factory=dict,
         description=(

@@ -17,6 +17,7 @@ __all__ = [
     "IncidentStatus",
     "RoadClass",
     "UnitStatus",
+    "UserRole",
     "VehicleProfile",
 ]
 
@@ -103,6 +104,18 @@ class VehicleProfile(StrEnum):
     FIRE_ENGINE = "fire_engine"
     MOTORBIKE = "motorbike"
     CAR = "car"
+
+
+class UserRole(StrEnum):
+    """What a signed-in person may do; the pages and callbacks each role reaches are in
+    :mod:`dashboard.access.policy`."""
+
+    WALL = "wall"  # the kiosk screen: /wall only, read-only, never caller data
+    CALL_TAKER = "call_taker"  # takes calls, enters incidents, sees the live picture
+    SUPERVISOR = "supervisor"  # dispatches units
+    PLANNER = "planner"  # plans posko, saves scenarios
+    ANALYST = "analyst"  # reads analytics and exports
+    ADMIN = "admin"  # users, cities, tokens, units
 
 
 class RoadClass(StrEnum):

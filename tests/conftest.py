@@ -20,13 +20,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import URL
 
 from geodata.db import migrate
 from geodata.db.embedded import EmbeddedPostgres, free_loopback_port
 from geodata.demo import DemoCity, generate_demo_city
 from geodata.load.city_load import load_city
+from tests.access import Person, add_people
 
 TEMPLATE = "tanggap_template"
 _database_numbers = itertools.count()
@@ -49,18 +50,11 @@ def pg_cluster() -> Iterator[EmbeddedPostgres]:
         shutil.rmtree(base, ignore_errors=True)
 
 
-def _admin(cluster: EmbeddedPostgres) -> Engine:
-    return create_engine(cluster.url("postgres"), isolation_level="AUTOCOMMIT")
-
-
 @pytest.fixture(scope="session")
 def template_url(pg_cluster: EmbeddedPostgres) -> URL:
-    """A database migrated to the newest schema, cloned by :func:`engine`."""
-    admin = _admin(pg_cluster)
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {TEMPLATE}"))
-    admin.dispose()
-    url = pg_cluster.url(TEMPLATE)
+    """A database migrated to the newest schema (by the app's own role, no superuser),
+    cloned by :func:`engine`."""
+    url = pg_cluster.create_database(TEMPLATE)
     engine = create_engine(url)
     migrate.upgrade(engine)
     engine.dispose()
@@ -68,21 +62,12 @@ def template_url(pg_cluster: EmbeddedPostgres) -> URL:
 
 
 def new_database(cluster: EmbeddedPostgres, template: str | None = None) -> URL:
-    """A new empty (or cloned) database with a unique name."""
-    name = f"t{os.getpid()}_{next(_database_numbers)}"
-    admin = _admin(cluster)
-    with admin.connect() as conn:
-        clause = f" TEMPLATE {template}" if template else ""
-        conn.execute(text(f"CREATE DATABASE {name}{clause}"))
-    admin.dispose()
-    return cluster.url(name)
+    """A new empty (PostGIS and pgRouting only) or cloned database with a unique name."""
+    return cluster.create_database(f"t{os.getpid()}_{next(_database_numbers)}", template=template)
 
 
 def drop_database(cluster: EmbeddedPostgres, url: URL) -> None:
-    admin = _admin(cluster)
-    with admin.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {url.database} WITH (FORCE)"))
-    admin.dispose()
+    cluster.drop_database(str(url.database))
 
 
 @pytest.fixture
@@ -123,10 +108,20 @@ def demo_city() -> DemoCity:
 
 
 @pytest.fixture(scope="session")
+def people_passwords() -> dict[str, Person]:
+    """Filled by :func:`demo_databases`: one account per role in both demo databases."""
+    return {}
+
+
+@pytest.fixture(scope="session")
 def demo_databases(
-    pg_cluster: EmbeddedPostgres, template_url: URL, demo_city: DemoCity
+    pg_cluster: EmbeddedPostgres,
+    template_url: URL,
+    demo_city: DemoCity,
+    people_passwords: dict[str, Person],
 ) -> Iterator[tuple[URL, URL]]:
-    """The demo city loaded once through the real loader, and a clone for the live app.
+    """The demo city loaded once through the real loader, and a clone for the live app,
+    with one account per role (``people``).
 
     Tests that check what was loaded read the first; the app's end-to-end tests change the
     second (assigning units, posting incidents) without disturbing them.
@@ -135,11 +130,20 @@ def demo_databases(
     engine = create_engine(url)
     with engine.begin() as conn:
         load_city(conn, demo_city, synthetic=True)
+        people_passwords.update(add_people(conn))
     engine.dispose()
     live_url = new_database(pg_cluster, url.database)
     yield url, live_url
     drop_database(pg_cluster, live_url)
     drop_database(pg_cluster, url)
+
+
+@pytest.fixture(scope="session")
+def people(
+    demo_databases: tuple[URL, URL], people_passwords: dict[str, Person]
+) -> dict[str, Person]:
+    """The demo databases' accounts by role value (``people["supervisor"]``)."""
+    return people_passwords
 
 
 @pytest.fixture(scope="session")
@@ -184,7 +188,7 @@ def wait_until_serving(base: str, process: subprocess.Popen[bytes], timeout_s: f
         if process.poll() is not None:
             raise RuntimeError(f"the app exited with {process.returncode}; see live_app.log")
         try:
-            with urllib.request.urlopen(base + "/_dash-layout", timeout=5) as response:
+            with urllib.request.urlopen(base + "/healthz", timeout=5) as response:
                 if response.status == 200:
                     return
         except OSError:

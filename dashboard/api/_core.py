@@ -16,12 +16,17 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from flask import Blueprint, Response, current_app, jsonify, request
+from limits import parse as parse_limit
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
+from dashboard.access.protection import limiter
+from dashboard.api.schemas import clean_text
 from geodata.coordinates import BoundingBox, CoordinateError, check_lon_lat
+from geodata.db.errors import constraint_name
 from geodata.operations.api_tokens import Integration, authenticate
+from geodata.operations.dispatching import DispatchError
 
 __all__ = [
     "API_PREFIX",
@@ -30,7 +35,9 @@ __all__ = [
     "RouteDoc",
     "area_of",
     "check_point",
+    "dispatch_refusal",
     "parse",
+    "path_text",
     "transaction",
 ]
 
@@ -40,7 +47,7 @@ AREA_MARGIN_DEG = 0.2
 WORKER_HEADER = "X-Tanggap-Worker"
 #: Endpoints open without a token, and those that also take it as a ``token`` parameter
 #: (devices such as the Traccar Client app can only put it in their URL).
-PUBLIC_ENDPOINTS = frozenset({"openapi", "basemap_layer"})
+PUBLIC_ENDPOINTS = frozenset({"openapi", "basemap_layer", "unknown"})
 QUERY_TOKEN_ENDPOINTS = frozenset({"report_osmand"})
 M = TypeVar("M", bound=BaseModel)
 
@@ -154,20 +161,60 @@ def current_engine() -> Engine:
     return engine
 
 
+#: Wrong tokens one address may try, shared by every worker, before it is told to wait.
+BAD_TOKENS = parse_limit("20/minute")
+
+
+def dispatch_refusal(error: DispatchError) -> ApiError:
+    """The API's answer to a refused assignment or status change: 422 for a time out of
+    order (field ``at``), 409 for the rest (the unit's or incident's state)."""
+    if error.reason == "too_early":
+        return ApiError(422, f"at: {error}", field="at")
+    field = "unit" if error.reason in ("unavailable", "no_unit", "other_city") else "incident_id"
+    return ApiError(409, str(error), field=field, code=error.reason)
+
+
+def path_text(value: str, field: str) -> str:
+    """A text taken from the URL path (a call sign), checked like a body's text."""
+    try:
+        return clean_text(value)
+    except ValueError as error:
+        raise ApiError(422, f"{field}: {error}", field=field) from None
+
+
 @contextmanager
 def transaction(*, allow_query_token: bool = False) -> Iterator[tuple[Connection, Integration]]:
-    """One transaction: authenticate, then the caller's work; committed on leaving."""
+    """One transaction: authenticate, then the caller's work; committed on leaving.
+
+    The answers a client can act on: 401 for a wrong token (429 after too many from one
+    address), 409 naming the rule for a write the stored data refuses, 422 for a value the
+    database cannot hold, 503 with Retry-After when the database is away (nothing about
+    it). Any error rolls the whole transaction back.
+    """
     token = bearer_token(allow_query=allow_query_token)
+    client = request.remote_addr or "unknown"
+    counters = limiter().limiter
+    if not counters.test(BAD_TOKENS, "api-bad-token", client):
+        raise ApiError(429, "too many wrong tokens from this address: wait a minute",
+                       field="Authorization", code="rate_limited")  # fmt: skip
     try:
         with current_engine().begin() as conn:
             who = authenticate(conn, token)
             if who is None:
+                counters.hit(BAD_TOKENS, "api-bad-token", client)
                 raise ApiError(401, "unknown or revoked token", field="Authorization",
                                code="unauthorized")  # fmt: skip
             yield conn, who
-    except OperationalError as error:
-        raise ApiError(503, f"the database is unavailable: {error.orig}",
+    except OperationalError:
+        raise ApiError(503, "the database is unavailable; try again shortly",
                        code="unavailable") from None  # fmt: skip
+    except IntegrityError as error:
+        rule = constraint_name(error) or "a stored rule"
+        raise ApiError(409, f"the stored data refuses this write ({rule})",
+                       code="conflict") from None  # fmt: skip
+    except DataError:
+        raise ApiError(422, "a value cannot be stored (out of range or malformed)",
+                       field="body") from None  # fmt: skip
 
 
 def make_blueprint() -> Blueprint:
@@ -183,7 +230,16 @@ def make_blueprint() -> Blueprint:
 
     @blueprint.errorhandler(ApiError)
     def api_error(error: ApiError) -> tuple[Response, int]:
-        return error.response()
+        response, status = error.response()
+        if status == 503:
+            response.headers["Retry-After"] = "5"
+        return response, status
+
+    @blueprint.route("/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+    def unknown(rest: str) -> tuple[Response, int]:
+        # Without this, Dash's catch-all page route would answer 200 with HTML.
+        return ApiError(404, f"no API route /{rest[:200]}", field="path",
+                        code="not_found").response()  # fmt: skip
 
     @blueprint.after_app_request
     def name_worker(response: Response) -> Response:

@@ -12,10 +12,10 @@ from typing import Any
 
 from flask import jsonify, request
 
-from dashboard.api._core import ApiError, ApiRoutes, RouteDoc, parse, transaction
+from dashboard.api._core import ApiError, ApiRoutes, RouteDoc, dispatch_refusal, parse, transaction
 from dashboard.api.incidents import in_city
 from dashboard.api.schemas import DispatchIn, DispatchOut
-from geodata.operations.dispatching import DispatchError, UnitUnavailableError, assign_unit
+from geodata.operations.dispatching import DispatchError, assign_unit
 from geodata.operations.unit_positions import resolve_units
 
 __all__ = ["register"]
@@ -33,10 +33,8 @@ def dispatch_unit(incident_id: int) -> Any:
             dispatch_id = assign_unit(conn, incident_id, unit.id, actor=f"api:{who.name}",
                                       override_reason=body.override_reason,
                                       now=body.at or datetime.now(UTC))  # fmt: skip
-        except UnitUnavailableError as error:
-            raise ApiError(409, str(error), field="unit", code="unavailable") from None
         except DispatchError as error:
-            raise ApiError(409, str(error), field="incident_id", code="conflict") from None
+            raise dispatch_refusal(error) from None
     out = DispatchOut(dispatch_id=dispatch_id, incident_id=incident_id, unit=body.unit)
     return jsonify(out.model_dump()), 201
 

@@ -21,6 +21,7 @@ from dashboard.api._core import (
     RouteDoc,
     area_of,
     check_point,
+    dispatch_refusal,
     parse,
     transaction,
 )
@@ -127,7 +128,7 @@ def report_event(incident_id: int) -> Any:
         except EventTimeError as error:
             raise ApiError(422, f"at: {error}", field="at") from None
         except DispatchError as error:
-            raise ApiError(409, str(error), field="incident_id", code="conflict") from None
+            raise dispatch_refusal(error) from None
     out = EventOut(id=incident_id, status=result.status, changed=result.changed)
     return jsonify(out.model_dump()), 200
 

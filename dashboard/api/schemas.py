@@ -7,9 +7,11 @@ fields are refused, so a misspelt field is an error, not silently dropped.
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from geodata.vocabulary import IncidentCategory, IncidentStatus, UnitStatus
 
@@ -34,6 +36,39 @@ __all__ = [
 ]
 
 MAX_BATCH = 1000
+#: The earliest time a report may carry, and how far ahead of our clock (device clocks drift).
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+AHEAD = timedelta(minutes=10)
+#: Offsets of real time zones are within ±14 h (Kiribati); PostgreSQL refuses beyond ±15:59.
+MAX_OFFSET = timedelta(hours=14)
+#: Tab, line feed and carriage return are text; other control characters (NUL…) are not.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value: str) -> str:
+    """Text without NUL or other control characters (PostgreSQL refuses NUL outright)."""
+    if _CONTROL.search(value):
+        raise ValueError("contains a control character (NUL or similar)")
+    return value
+
+
+def plausible_time(value: datetime) -> datetime:
+    """A time from 2000 on, at most ten minutes ahead of now, in a real time zone."""
+    offset = value.utcoffset()
+    if offset is not None and abs(offset) > MAX_OFFSET:
+        raise ValueError("the time zone offset is beyond ±14:00")
+    if value < EARLIEST:
+        raise ValueError("a time before 2000 cannot be a report of this center")
+    if value > datetime.now(UTC) + AHEAD:
+        raise ValueError("the time is in the future (check the device's clock)")
+    return value
+
+
+#: Text as the API takes it: no control characters.
+Text = Annotated[str, AfterValidator(clean_text)]
+#: A time as the API takes it: aware (with a zone) and plausible.
+Moment = Annotated[AwareDatetime, AfterValidator(plausible_time)]
+Degrees = Annotated[float, Field(allow_inf_nan=False)]
 
 
 class Strict(BaseModel):
@@ -43,19 +78,19 @@ class Strict(BaseModel):
 class IncidentIn(Strict):
     """An incident as the call-taking system knows it; sent again, it updates (idempotent)."""
 
-    external_id: str = Field(min_length=1, max_length=128, description="The source's own id")
+    external_id: Text = Field(min_length=1, max_length=128, description="The source's own id")
     category: IncidentCategory
     priority: int = Field(ge=1, le=4, description="1 critical … 4 low")
-    received_at: AwareDatetime
-    lat: float | None = Field(None, description="Latitude, degrees (WGS 84)")
-    lon: float | None = Field(None, description="Longitude, degrees (WGS 84)")
-    address: str | None = Field(None, max_length=500)
-    caller_name: str | None = Field(None, max_length=200, description="Stored apart; never shown")
-    caller_phone: str | None = Field(None, max_length=32, description="Stored apart; never shown")
-    dispatched_at: AwareDatetime | None = None
-    en_route_at: AwareDatetime | None = None
-    on_scene_at: AwareDatetime | None = None
-    cleared_at: AwareDatetime | None = None
+    received_at: Moment
+    lat: Degrees | None = Field(None, description="Latitude, degrees (WGS 84)")
+    lon: Degrees | None = Field(None, description="Longitude, degrees (WGS 84)")
+    address: Text | None = Field(None, max_length=500)
+    caller_name: Text | None = Field(None, max_length=200, description="Stored apart; never shown")
+    caller_phone: Text | None = Field(None, max_length=32, description="Stored apart; never shown")
+    dispatched_at: Moment | None = None
+    en_route_at: Moment | None = None
+    on_scene_at: Moment | None = None
+    cleared_at: Moment | None = None
 
 
 class IncidentBatchIn(Strict):
@@ -105,7 +140,7 @@ class EventIn(Strict):
         IncidentStatus.DISPATCHED, IncidentStatus.EN_ROUTE, IncidentStatus.ON_SCENE,
         IncidentStatus.CLEARED,
     ]  # fmt: skip
-    at: AwareDatetime | None = None
+    at: Moment | None = None
 
 
 class EventOut(BaseModel):
@@ -117,10 +152,10 @@ class EventOut(BaseModel):
 class DispatchIn(Strict):
     """Send a unit (by call sign) to the incident; it must be available."""
 
-    unit: str = Field(min_length=1, max_length=64, description="Call sign")
-    override_reason: str | None = Field(None, max_length=500,
+    unit: Text = Field(min_length=1, max_length=64, description="Call sign")
+    override_reason: Text | None = Field(None, max_length=500,
                                         description="Why not the recommended unit")  # fmt: skip
-    at: AwareDatetime | None = None
+    at: Moment | None = None
 
 
 class DispatchOut(BaseModel):
@@ -131,7 +166,7 @@ class DispatchOut(BaseModel):
 
 class UnitStatusIn(Strict):
     status: UnitStatus
-    at: AwareDatetime | None = None
+    at: Moment | None = None
 
 
 class UnitStatusOut(BaseModel):
@@ -160,13 +195,13 @@ class UnitsOut(BaseModel):
 class PositionIn(Strict):
     """One GPS fix of a unit."""
 
-    unit: str = Field(min_length=1, max_length=64, description="Call sign")
-    lat: float
-    lon: float
-    at: AwareDatetime = Field(description="When the device took the fix")
-    speed_kmh: float | None = None
-    bearing_deg: float | None = None
-    accuracy_m: float | None = None
+    unit: Text = Field(min_length=1, max_length=64, description="Call sign")
+    lat: Degrees
+    lon: Degrees
+    at: Moment = Field(description="When the device took the fix")
+    speed_kmh: float | None = Field(None, ge=0, le=500, allow_inf_nan=False)
+    bearing_deg: float | None = Field(None, ge=0, le=360, allow_inf_nan=False)
+    accuracy_m: float | None = Field(None, ge=0, le=100_000, allow_inf_nan=False)
 
 
 class PositionBatchIn(Strict):

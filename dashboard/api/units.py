@@ -15,7 +15,9 @@ from dashboard.api._core import (
     RouteDoc,
     area_of,
     check_point,
+    dispatch_refusal,
     parse,
+    path_text,
     transaction,
 )
 from dashboard.api.schemas import (
@@ -28,7 +30,7 @@ from dashboard.api.schemas import (
     UnitView,
 )
 from geodata.operations.api_tokens import Integration
-from geodata.operations.dispatching import set_unit_status
+from geodata.operations.dispatching import DispatchError, set_unit_status
 from geodata.operations.lifecycle import InvalidTransitionError
 from geodata.operations.unit_positions import (
     PositionReport,
@@ -48,6 +50,7 @@ def units_of_city() -> Any:
 
 
 def change_status(call_sign: str) -> Any:
+    call_sign = path_text(call_sign, "call_sign")
     body = parse(UnitStatusIn, request.get_json(silent=True))
     with transaction() as (conn, who):
         unit = resolve_units(conn, who.city_id, [call_sign]).get(call_sign)
@@ -59,6 +62,8 @@ def change_status(call_sign: str) -> Any:
                                      now=body.at or datetime.now(UTC))  # fmt: skip
         except InvalidTransitionError as error:
             raise ApiError(409, str(error), field="status", code="conflict") from None
+        except DispatchError as error:
+            raise dispatch_refusal(error) from None
     return jsonify(UnitStatusOut(unit=call_sign, status=status.value).model_dump()), 200
 
 

@@ -6,15 +6,18 @@ import time
 from typing import Annotated
 
 import typer
+from sqlalchemy import Engine
 
 from dashboard.cli.city import city_app, incidents_app
 from dashboard.cli.console import say
 from dashboard.cli.db import db_app, open_database
 from dashboard.cli.live import api_app, simulate_command
 from dashboard.cli.reports import reports_app
+from dashboard.cli.users import users_app
 from geodata.db.database import DatabaseUnavailableError
 from geodata.db.embedded import PostgresNotInstalledError, port_is_free
 from geodata.settings import Settings
+from geodata.vocabulary import UserRole
 
 app = typer.Typer(help="Tanggap: GIS command center for a 112 emergency call center.",
                   no_args_is_help=True, add_completion=False)  # fmt: skip
@@ -23,6 +26,7 @@ app.add_typer(city_app, name="city")
 app.add_typer(incidents_app, name="incidents")
 app.add_typer(api_app, name="api")
 app.add_typer(reports_app, name="report")
+app.add_typer(users_app, name="users")
 app.command("simulate")(simulate_command)
 
 
@@ -33,8 +37,27 @@ def run_server(settings: Settings) -> None:
         raise typer.BadParameter(
             f"port {settings.port} is already in use; set TANGGAP_PORT or pass --port"
         )
-    say(f"Tanggap is at http://{settings.host}:{settings.port}/  (Ctrl+C stops it)")
+    for line in exposure_warnings(settings):
+        typer.secho(f"WARNING: {line}", fg=typer.colors.RED, bold=True, err=True)
+    scheme = "https" if settings.tls_certfile else "http"
+    say(f"Tanggap is at {scheme}://{settings.host}:{settings.port}/  (Ctrl+C stops it)")
     serve(settings)
+
+
+def exposure_warnings(settings: Settings) -> list[str]:
+    """What is exposed when the app listens beyond this machine: said loudly at start."""
+    if settings.host in ("127.0.0.1", "localhost", "::1"):
+        return []
+    warnings = [f"Tanggap listens on {settings.host}: reachable from the network."]
+    if not settings.tls_certfile and not settings.trusted_proxies:
+        warnings.append(
+            "No TLS: passwords, sessions and callers' data cross the network in clear. Put "
+            "Tanggap behind a reverse proxy doing HTTPS (TANGGAP_TRUSTED_PROXIES=1) or set "
+            "TANGGAP_TLS_CERTFILE and TANGGAP_TLS_KEYFILE (docs/security.md)."
+        )
+    if not settings.allowed_hosts:
+        warnings.append("TANGGAP_ALLOWED_HOSTS is not set: any Host name is answered.")
+    return warnings
 
 
 def overrides(settings: Settings, **values: object) -> Settings:
@@ -75,8 +98,31 @@ def demo(
         else:
             counts = ", ".join(f"{n:,} {table}" for table, n in summary.counts.items())
             say(f"Loaded in {time.perf_counter() - started:.1f} s: {counts}")
+        announce_demo_users(engine, resolved)
         if serve_app:
             run_server(resolved)
+
+
+def announce_demo_users(engine: Engine, settings: Settings) -> None:
+    """Create the demo accounts once and say how to sign in (passwords in a 0600 file)."""
+    from geodata.load.demo_users import ensure_demo_users
+
+    secrets_file = settings.data_dir / "demo-accounts.txt"
+    created = ensure_demo_users(engine, secrets_file)
+    base = f"http://{settings.host}:{settings.port}"
+    if created:
+        say(f"Demo accounts created (generated passwords, shown now and kept in {secrets_file}):")
+        for username, secret in created.items():
+            shown = f"{base}/masuk/kiosk/{secret}" if username == "wall.demo" else secret
+            typer.echo(f"    {username:<18} {shown}")
+    else:
+        say(f"Demo accounts exist; their passwords are in {secrets_file} (only you can read it).")
+    say(
+        f"Sign in at {base}/masuk as admin.demo. Real people: "
+        "`tanggap users add NAME --role supervisor` (roles: "
+        + ", ".join(r.value for r in UserRole)
+        + ")."
+    )
 
 
 def main() -> None:

@@ -16,9 +16,9 @@ import dash
 import geopandas as gpd
 from dash import ALL, Input, Output, Patch, State, ctx, dcc, html
 from dash.exceptions import PreventUpdate
-from sqlalchemy import Connection
 from sqlalchemy.exc import OperationalError
 
+from dashboard.access.guards import guarded, page_refusal, reachable_city, requested_city
 from dashboard.app import current_engine, current_settings
 from dashboard.page_parts import (
     city_background,
@@ -68,13 +68,6 @@ CONTROL_NAMES = ("first", "last", "categories", "agency", "kecamatan", "interval
                  "resolution", "target")  # fmt: skip
 GEO_LAYERS = ("heat", "prank_hotspots")
 CALL_LAYERS = ("outcomes", "calls_by_day", "calls_by_hour", "prank_hotspots", "handoffs")
-
-
-def city_for(conn: Connection, code: str | None) -> CitySummary:
-    city = map_queries.city_summary(conn, code)
-    if city is None:
-        raise PreventUpdate
-    return city
 
 
 def heat_figure(view: Any, measure: str, map_view: MapView, language: Language, base: Any) -> Any:
@@ -197,10 +190,12 @@ def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any
     """
     settings = current_settings()
     language = choose_language(lang, settings.language)
+    if (refusal := page_refusal("/analytics", language)) is not None:
+        return refusal
     config = AnalyticsConfig.from_settings(settings)
     try:
         with current_engine().connect() as conn:
-            summary = map_queries.city_summary(conn, city or settings.default_city)
+            summary = reachable_city(conn, city, settings.default_city)
             if summary is None:
                 return html.Div(word("app.no_city", language), className="notice")
             days = data_days(conn, summary)
@@ -289,6 +284,7 @@ def _settings() -> tuple[AnalyticsConfig, str]:
     Input("an-measure", "value"), Input("an-heat", "relayoutData"),
     State("an-context", "data"), State("an-resolution-used", "data"),
 )  # fmt: skip
+@guarded("/analytics")
 def update_response(*args: Any) -> tuple[Any, ...]:
     """Fill the response tab (on load, the heat map whole with its basemap; afterwards its
     data only); a pan or zoom only matters with an "auto" resolution."""
@@ -304,7 +300,7 @@ def update_response(*args: Any) -> tuple[Any, ...]:
     language = context["language"]
     first_load = ctx.triggered_id is None
     with current_engine().connect() as conn:
-        city = city_for(conn, context["city"])
+        city = requested_city(conn, context["city"])
         view = response_view(conn, city, selection, config)
         base = (basemap, city_background(conn, city, basemap) if first_load else [])
     panel = response_panel(view, city.timezone, language, measure)
@@ -324,13 +320,14 @@ def update_response(*args: Any) -> tuple[Any, ...]:
     Input("an-tabs", "value"), Input("an-dates", "start_date"), Input("an-dates", "end_date"),
     State("an-context", "data"),
 )  # fmt: skip
+@guarded("/analytics")
 def update_calls(tab: str, first: str, last: str, context: dict[str, str]) -> Any:
     """Build the call tab when it is shown (and again when the period changes)."""
     if tab != "calls":
         raise PreventUpdate
     _, basemap = _settings()
     with current_engine().connect() as conn:
-        city = city_for(conn, context["city"])
+        city = requested_city(conn, context["city"])
         view = calls_view(conn, city, date.fromisoformat(first[:10]), date.fromisoformat(last[:10]))
         base = (basemap, city_background(conn, city, basemap))
     return calls_tab(view, city, choose_language(context["language"], "id"), base)
@@ -343,6 +340,7 @@ def update_calls(tab: str, first: str, last: str, context: dict[str, str]) -> An
     State("an-resolution-used", "data"), State("an-context", "data"),
     prevent_initial_call=True,
 )  # fmt: skip
+@guarded("/analytics")
 def export_layer(clicks: list[int | None], *args: Any) -> Any:
     """CSV or GeoJSON of the table or layer whose button was clicked, as now selected."""
     trigger = ctx.triggered_id
@@ -356,7 +354,7 @@ def export_layer(clicks: list[int | None], *args: Any) -> Any:
         raise PreventUpdate from None
     config, _ = _settings()
     with current_engine().connect() as conn:
-        city = city_for(conn, context["city"])
+        city = requested_city(conn, context["city"])
         if trigger["layer"] in CALL_LAYERS:
             frames = calls_view(conn, city, selection.first, selection.last).layers()
         else:
@@ -374,13 +372,14 @@ def export_layer(clicks: list[int | None], *args: Any) -> Any:
     State("an-report-month", "value"), State("an-context", "data"),
     prevent_initial_call=True,
 )  # fmt: skip
+@guarded("/analytics")
 def download_report(clicks: int | None, month: str, context: dict[str, str]) -> Any:
     """The monthly report of the chosen month as one HTML file."""
     if not clicks:
         raise PreventUpdate
     config, _ = _settings()
     with current_engine().connect() as conn:
-        city = city_for(conn, context["city"])
+        city = requested_city(conn, context["city"])
         data = gather_monthly(conn, city, parse_month(month), config,
                               generated_at=datetime.now(UTC))  # fmt: skip
     language = choose_language(context["language"], "id")

@@ -13,9 +13,9 @@ from typing import Any
 import dash
 from dash import ALL, Input, Output, Patch, State, ctx, dcc, html
 from dash.exceptions import PreventUpdate
-from sqlalchemy import Connection
 from sqlalchemy.exc import OperationalError
 
+from dashboard.access.guards import guarded, page_refusal, reachable_city, requested_city
 from dashboard.app import current_engine, current_settings
 from dashboard.page_parts import (
     city_background,
@@ -25,7 +25,6 @@ from dashboard.page_parts import (
     synthetic_banner,
     top_bar,
 )
-from geodata import map_queries
 from geodata.analytics.agency_coverage import CoverageView, coverage_view
 from geodata.analytics.standards import AnalyticsConfig
 from geodata.map_queries import CitySummary
@@ -46,13 +45,6 @@ dash.register_page(__name__, path="/coverage", title="Tanggap — Cakupan")
 HISTORY_DAYS = 365
 CONTROLS = (("cv-agency", "value"), ("cv-mode", "value"), ("cv-target", "value"),
             ("cv-allowance", "value"))  # fmt: skip
-
-
-def city_for(conn: Connection, code: str | None) -> CitySummary:
-    city = map_queries.city_summary(conn, code)
-    if city is None:
-        raise PreventUpdate
-    return city
 
 
 def compute(city: CitySummary, kind: str, mode: str, target: Any, allowance: Any) -> CoverageView:
@@ -115,9 +107,11 @@ def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any
     """The controls and empty panels; ``update_coverage`` fills them on load."""
     settings = current_settings()
     language = choose_language(lang, settings.language)
+    if (refusal := page_refusal("/coverage", language)) is not None:
+        return refusal
     try:
         with current_engine().connect() as conn:
-            summary = map_queries.city_summary(conn, city or settings.default_city)
+            summary = reachable_city(conn, city, settings.default_city)
     except OperationalError as error:
         return html.Div(word("app.database_unavailable", language, error=error.orig),
                         className="notice error")  # fmt: skip
@@ -155,6 +149,7 @@ def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any
     Output("cv-curve", "figure"), Output("cv-gaps", "children"),
     *[Input(component, prop) for component, prop in CONTROLS], State("cv-context", "data"),
 )  # fmt: skip
+@guarded("/coverage")
 def update_coverage(kind: str, mode: str, target: Any, allowance: Any, context: Any) -> Any:
     """Compute coverage for the chosen agency, origins and minutes: on load the map whole
     with its basemap, afterwards its data only (the view stays put)."""
@@ -162,7 +157,7 @@ def update_coverage(kind: str, mode: str, target: Any, allowance: Any, context: 
     first_load = ctx.triggered_id is None
     basemap = current_settings().basemap
     with current_engine().connect() as conn:
-        city = city_for(conn, context["city"])
+        city = requested_city(conn, context["city"])
         base = (basemap, city_background(conn, city, basemap) if first_load else [])
     view = compute(city, kind, mode, target, allowance)
     full = map_figure(view, city, language, base)
@@ -179,6 +174,7 @@ def update_coverage(kind: str, mode: str, target: Any, allowance: Any, context: 
     *[State(component, prop) for component, prop in CONTROLS], State("cv-context", "data"),
     prevent_initial_call=True,
 )  # fmt: skip
+@guarded("/coverage")
 def export_coverage(clicks: Any, kind: str, mode: str, target: Any, allowance: Any,
                     context: Any) -> Any:  # fmt: skip
     """CSV or GeoJSON of the layer or table whose button was clicked."""
@@ -186,7 +182,7 @@ def export_coverage(clicks: Any, kind: str, mode: str, target: Any, allowance: A
     if not trigger or not ctx.triggered or not ctx.triggered[0]["value"]:
         raise PreventUpdate
     with current_engine().connect() as conn:
-        city = city_for(conn, context["city"])
+        city = requested_city(conn, context["city"])
     view = compute(city, kind, mode, target, allowance)
     frame = view.layers()[trigger["layer"]]
     geo = trigger["format"] == "geojson" and "geometry" in frame

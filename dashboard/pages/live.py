@@ -12,6 +12,8 @@ from typing import Any
 import dash
 from dash import ALL, Input, Output, State, clientside_callback, ctx, dcc, html, no_update
 
+from dashboard.access.guards import guarded, page_refusal, requested_city_id
+from dashboard.app import current_settings
 from dashboard.live_feed import current_feed, frames_of, tick_update, viewer_key
 from dashboard.live_layout import (
     CityContext,
@@ -42,6 +44,7 @@ from layers.live_queue import (
 )
 from layers.words import (
     Language,
+    choose_language,
     label,
     word,
 )
@@ -79,6 +82,9 @@ def side_panel(context: CityContext, state: LiveState | None) -> Any:
 
 def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any:
     """Built on each page load from the shared live state; the map then updates by ticks."""
+    language = choose_language(lang, current_settings().language)
+    if (refusal := page_refusal("/live", language)) is not None:
+        return refusal
     feed = current_feed()
     context = open_city(feed, lang, city)
     if isinstance(context, str):
@@ -201,9 +207,10 @@ def queue_key(state: LiveState, chosen: QueueFilter) -> str:
     State("live-page", "data"),
     prevent_initial_call=True,
 )
+@guarded("/live")
 def tick(_: int | None, viewer: Any, visible: Any, page: Any) -> tuple[Any, ...]:
     """Each tick: the map's changes, or its point traces anew, or nothing at all."""
-    state = current_feed().state(page["city_id"])
+    state = current_feed().state(requested_city_id(page["city_id"]))
     if state is None:
         return (no_update,) * 3
     update = tick_update(state, viewer, language=page["language"],
@@ -227,11 +234,12 @@ def tick(_: int | None, viewer: Any, visible: Any, page: Any) -> tuple[Any, ...]
     State("live-page", "data"),
     State("live-queue-key", "data"),
 )
+@guarded("/live")
 def queue(_: Any, __: Any, categories: Any, agencies: Any, kecamatan: Any, page: Any,
           shown_key: Any) -> tuple[Any, ...]:  # fmt: skip
     """The queue, legend and counts, after the map (so a new incident's marker is not held
     back by them), and only when they would change."""
-    state = current_feed().state(page["city_id"])
+    state = current_feed().state(requested_city_id(page["city_id"]))
     chosen = chosen_filter(categories, agencies, kecamatan)
     if state is None or queue_key(state, chosen) == shown_key:
         return (no_update,) * 5
@@ -244,9 +252,10 @@ def queue(_: Any, __: Any, categories: Any, agencies: Any, kecamatan: Any, page:
     State("live-page", "data"),
     prevent_initial_call=True,
 )
+@guarded("/live")
 def toggle_layers(visible: Any, page: Any) -> Any:
     """Switch traces and basemap layers on or off by their place in the figure."""
-    state = current_feed().state(page["city_id"])
+    state = current_feed().state(requested_city_id(page["city_id"]))
     if state is None:
         return no_update
     index = trace_index(state.stations)
@@ -260,11 +269,12 @@ def toggle_layers(visible: Any, page: Any) -> Any:
     State("live-page", "data"),
     prevent_initial_call=True,
 )
+@guarded("/live")
 def centre_on_incident(clicks: list[int | None], page: Any) -> Any:
     """Centre the map on the clicked incident; a new map ``uirevision`` makes it move."""
     if not ctx.triggered_id or not any(clicks):
         return no_update
-    state = current_feed().state(page["city_id"])
+    state = current_feed().state(requested_city_id(page["city_id"]))
     if state is None:
         return no_update
     changes = focus_changes(state.incidents, int(ctx.triggered_id["index"]),
@@ -280,10 +290,11 @@ def centre_on_incident(clicks: list[int | None], page: Any) -> Any:
     State("live-page", "data"),
     prevent_initial_call=True,
 )
+@guarded("/live")
 def show_details(hover: Any, click: Any, viewer: Any, page: Any) -> Any:
     """Details of the incident or unit under the pointer (slot → row of the shared state)."""
     event = hover if ctx.triggered_id and "hoverData" in ctx.triggered[0]["prop_id"] else click
-    state = current_feed().state(page["city_id"])
+    state = current_feed().state(requested_city_id(page["city_id"]))
     if not event or not event.get("points") or state is None or not viewer:
         return no_update
     if viewer.get("key") != viewer_key(state):

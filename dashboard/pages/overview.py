@@ -11,6 +11,7 @@ from dash import dcc, html
 from sqlalchemy import Connection
 from sqlalchemy.exc import OperationalError
 
+from dashboard.access.guards import page_refusal, reachable_city
 from dashboard.app import current_engine, current_settings
 from dashboard.page_parts import top_bar
 from geodata import map_queries
@@ -55,10 +56,12 @@ def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any
     """Built on each page load (never at import), from the database as it is now."""
     settings = current_settings()
     language = choose_language(lang, settings.language)
+    if (refusal := page_refusal("/", language)) is not None:
+        return refusal
     now = datetime.now(UTC)
     try:
         with current_engine().connect() as conn:
-            summary = map_queries.city_summary(conn, city or settings.default_city)
+            summary = reachable_city(conn, city, settings.default_city)
             if summary is None:
                 return html.Div(word("app.no_city", language), className="notice")
             since = now - timedelta(hours=settings.recent_hours)

@@ -13,6 +13,8 @@ from typing import Any
 import dash
 from dash import Input, Output, State, clientside_callback, dcc, html, no_update
 
+from dashboard.access.guards import guarded, page_refusal, requested_city_id
+from dashboard.app import current_settings
 from dashboard.live_feed import current_feed, frames_of, tick_update, viewer_key
 from dashboard.live_layout import CityContext, city_view, open_city, packed_figure, patch_of
 from geodata.live.state import LiveState
@@ -26,6 +28,7 @@ from layers.wall import (
 )
 from layers.words import (
     Language,
+    choose_language,
     word,
     zone_abbreviation,
 )
@@ -79,6 +82,9 @@ def headline_key(state: LiveState) -> str:
 
 
 def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any:
+    language = choose_language(lang, current_settings().language)
+    if (refusal := page_refusal("/wall", language)) is not None:
+        return refusal
     feed = current_feed()
     context = open_city(feed, lang, city)
     if isinstance(context, str):
@@ -167,9 +173,10 @@ clientside_callback(
     State("wall-page", "data"),
     prevent_initial_call=True,
 )
+@guarded("/wall")
 def tick(_: int | None, viewer: Any, page: Any) -> tuple[Any, ...]:
     """The map's changes, the tiles when their numbers moved, and any new critical alert."""
-    state = current_feed().state(page["city_id"])
+    state = current_feed().state(requested_city_id(page["city_id"]))
     if state is None:
         return (no_update,) * 5
     update = tick_update(state, viewer, language=page["language"], style=WALL_STYLE)
@@ -196,9 +203,10 @@ def tick(_: int | None, viewer: Any, page: Any) -> tuple[Any, ...]:
     State("wall-page", "data"),
     prevent_initial_call=True,
 )
+@guarded("/wall")
 def rotate(n: int | None, page: Any) -> tuple[Any, Any]:
     """Every period, the next view: the whole city, then the busiest kecamatan."""
-    state = current_feed().state(page["city_id"])
+    state = current_feed().state(requested_city_id(page["city_id"]))
     busiest = busiest_kecamatan(state.incidents) if state is not None else None
     kecamatan = {name: tuple(bounds) for name, bounds in page["kecamatan"].items()}
     views = rotation_views(tuple(page["bounds"]), kecamatan, busiest,  # type: ignore[arg-type]

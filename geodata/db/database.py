@@ -44,6 +44,8 @@ def make_engine(url: URL | str, *, pool_size: int = 5) -> Engine:
         url,
         pool_size=pool_size,
         pool_pre_ping=True,
+        # A failed statement's parameters hold callers' names and numbers: never log them.
+        hide_parameters=True,
         connect_args={"connect_timeout": 5, "application_name": "tanggap"},
     )
     try:

@@ -1,10 +1,15 @@
 """A PostgreSQL + PostGIS + pgRouting cluster that Tanggap owns and starts itself.
 
 Used when no database URL is configured. The cluster lives in ``<data_dir>/pg``, listens
-on loopback only (no unix socket) on a free port, and requires a password that is
+on loopback only (no unix socket) on a free port, and requires passwords that are
 generated at initialisation and kept in ``<data_dir>/embedded-postgres.json`` (mode 0600).
 Because ``initdb`` refuses to run as root, a root caller runs every server command as an
 unprivileged system user (``Settings.pg_system_user``).
+
+Two roles: the superuser ``tanggap`` (``admin_url``) only creates the database and its
+extensions (PostGIS and pgRouting need one); the app connects as ``tanggap_app``
+(``url``), which owns the database and its schema but is no superuser, cannot create
+roles or databases, and cannot read the server's files.
 """
 
 from __future__ import annotations
@@ -37,6 +42,10 @@ INSTALL_HINT = (
     "(or run: bash scripts/install.sh)"
 )
 SUPERUSER = "tanggap"
+#: The role the app connects as: owns its database, no superuser.
+APP_ROLE = "tanggap_app"
+#: Extensions the superuser creates in each application database.
+EXTENSIONS = ("postgis", "pgrouting")
 
 
 class PostgresNotInstalledError(RuntimeError):
@@ -85,6 +94,7 @@ def port_is_free(port: int) -> bool:
 class _State:
     port: int
     password: str
+    app_password: str
 
 
 class EmbeddedPostgres:
@@ -125,7 +135,19 @@ class EmbeddedPostgres:
     # -- public API -------------------------------------------------------------------
 
     def url(self, database: str | None = None) -> URL:
-        """SQLAlchemy URL of ``database`` (default: the application database)."""
+        """URL of ``database`` (default: the application's) as the app role, no superuser."""
+        state = self._read_state()
+        return URL.create(
+            "postgresql+psycopg",
+            username=APP_ROLE,
+            password=state.app_password,
+            host="127.0.0.1",
+            port=state.port,
+            database=database or self.database,
+        )
+
+    def admin_url(self, database: str = "postgres") -> URL:
+        """URL of ``database`` as the superuser (creating databases and extensions only)."""
         state = self._read_state()
         return URL.create(
             "postgresql+psycopg",
@@ -133,8 +155,37 @@ class EmbeddedPostgres:
             password=state.password,
             host="127.0.0.1",
             port=state.port,
-            database=database or self.database,
+            database=database,
         )
+
+    def create_database(self, name: str, *, template: str | None = None) -> URL:
+        """A new database ``name`` owned by the app role, with PostGIS and pgRouting (or a
+        copy of ``template``); returns its app-role URL. Names are letters, digits, ``_``."""
+        import psycopg  # local: only needed here
+
+        for value in (name, template):
+            if value is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value):
+                raise ValueError(f"not a database name: {value!r}")
+        with psycopg.connect(self._dsn("postgres"), autocommit=True) as conn:
+            clause = f" TEMPLATE {template}" if template else ""
+            conn.execute(f'CREATE DATABASE "{name}" OWNER {APP_ROLE}{clause}')
+        if template is None:
+            with psycopg.connect(self._dsn(name), autocommit=True) as conn:
+                for extension in EXTENSIONS:
+                    conn.execute(f"CREATE EXTENSION IF NOT EXISTS {extension}")
+        return self.url(name)
+
+    def drop_database(self, name: str) -> None:
+        """Drop database ``name`` (its connections are ended first)."""
+        import psycopg
+
+        with psycopg.connect(self._dsn("postgres"), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def _dsn(self, database: str) -> str:
+        admin = self.admin_url(database)
+        return (f"host={admin.host} port={admin.port} user={admin.username} "
+                f"password={admin.password} dbname={database}")  # fmt: skip
 
     def start(self) -> bool:
         """Initialise if needed and start; True if this call started the server."""
@@ -223,7 +274,8 @@ class EmbeddedPostgres:
             )
 
     def _initdb(self) -> None:
-        state = _State(port=free_loopback_port(), password=secrets.token_urlsafe(24))
+        state = _State(port=free_loopback_port(), password=secrets.token_urlsafe(24),
+                       app_password=secrets.token_urlsafe(24))  # fmt: skip
         if self.system_user is not None:
             self._prepare_for_system_user()
         else:
@@ -273,28 +325,26 @@ class EmbeddedPostgres:
     def _start_server(self) -> None:
         state = self._read_state()
         if not port_is_free(state.port):
-            state = _State(port=free_loopback_port(), password=state.password)
+            state = _State(free_loopback_port(), state.password, state.app_password)
             self._write_state(state)
         log = self.pgdata / "server.log"
         self._pg_ctl("start", "-w", "-t", "60", "-l", str(log), "-o", f"-p {state.port}")
 
     def _create_database(self) -> None:
+        """The app role and the application database, once; extensions checked."""
         import psycopg  # local: only needed here
 
-        admin = self.url("postgres")
-        with psycopg.connect(
-            host=admin.host,
-            port=admin.port,
-            user=admin.username,
-            password=admin.password,
-            dbname="postgres",
-            autocommit=True,
-        ) as conn:
+        state = self._read_state()
+        with psycopg.connect(self._dsn("postgres"), autocommit=True) as conn:
+            role = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (APP_ROLE,)).fetchone()
+            verb = "ALTER" if role else "CREATE"
+            conn.execute(
+                f"{verb} ROLE {APP_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE "
+                f"PASSWORD '{state.app_password}'"
+            )
             exists = conn.execute(
                 "SELECT 1 FROM pg_database WHERE datname = %s", (self.database,)
             ).fetchone()
-            if not exists:
-                conn.execute(f'CREATE DATABASE "{self.database}"')
             available = {
                 row[0]
                 for row in conn.execute(
@@ -302,21 +352,58 @@ class EmbeddedPostgres:
                     "WHERE name IN ('postgis', 'pgrouting')"
                 )
             }
-        missing = {"postgis", "pgrouting"} - available
+        missing = set(EXTENSIONS) - available
         if missing:
             raise PostgresNotInstalledError(
                 f"PostgreSQL runs but lacks {', '.join(sorted(missing))}. Install: {INSTALL_HINT}"
             )
+        if not exists:
+            self.create_database(self.database)
+        else:
+            self._hand_over(self.database)
+
+    def _hand_over(self, database: str) -> None:
+        """A database made before the app role existed: it and our objects become the app's
+        (PostGIS's own tables stay the extension's)."""
+        import psycopg
+
+        with psycopg.connect(self._dsn(database), autocommit=True) as conn:
+            row = conn.execute(
+                "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = %s", (database,)
+            ).fetchone()
+            if row is None or row[0] == APP_ROLE:
+                return
+            conn.execute(f'ALTER DATABASE "{database}" OWNER TO {APP_ROLE}')
+            ours = conn.execute(
+                "SELECT CASE c.relkind WHEN 'S' THEN 'SEQUENCE' WHEN 'v' THEN 'VIEW' "
+                "ELSE 'TABLE' END, c.oid::regclass::text FROM pg_class c "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' "
+                "AND c.relkind IN ('r', 'p', 'S', 'v') AND NOT EXISTS (SELECT 1 FROM pg_depend d "
+                "WHERE d.objid = c.oid AND d.deptype = 'e')"
+            ).fetchall()
+            functions = conn.execute(
+                "SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n "
+                "ON n.oid = p.pronamespace WHERE n.nspname = 'public' AND NOT EXISTS "
+                "(SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')"
+            ).fetchall()
+            for kind, name in ours:
+                conn.execute(f"ALTER {kind} {name} OWNER TO {APP_ROLE}")
+            for (signature,) in functions:
+                conn.execute(f"ALTER FUNCTION {signature} OWNER TO {APP_ROLE}")
 
     def _read_state(self) -> _State:
         try:
             raw = json.loads(self._state_file.read_text())
         except FileNotFoundError as error:
             raise RuntimeError(f"No embedded cluster initialised in {self.data_dir}.") from error
-        return _State(port=int(raw["port"]), password=str(raw["password"]))
+        if "app_password" not in raw:  # a cluster made before the app role: give it one
+            raw["app_password"] = secrets.token_urlsafe(24)
+            self._write_state(_State(int(raw["port"]), str(raw["password"]), raw["app_password"]))
+        return _State(int(raw["port"]), str(raw["password"]), str(raw["app_password"]))
 
     def _write_state(self, state: _State) -> None:
         tmp = self._state_file.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"port": state.port, "password": state.password}))
+        tmp.write_text(json.dumps({"port": state.port, "password": state.password,
+                                   "app_password": state.app_password}))  # fmt: skip
         tmp.chmod(0o600)
         tmp.replace(self._state_file)

@@ -39,6 +39,7 @@ from geodata.vocabulary import (
     IncidentStatus,
     RoadClass,
     UnitStatus,
+    UserRole,
     VehicleProfile,
 )
 
@@ -46,6 +47,7 @@ __all__ = [
     "AdminArea",
     "Agency",
     "ApiToken",
+    "AppSecret",
     "AuditEntry",
     "Base",
     "City",
@@ -53,6 +55,7 @@ __all__ = [
     "Incident",
     "IncidentCaller",
     "LiveSnapshot",
+    "RateLimit",
     "RoadEdge",
     "RoadEdgeCost",
     "RoadNode",
@@ -60,6 +63,8 @@ __all__ = [
     "Station",
     "Unit",
     "UnitPosition",
+    "User",
+    "UserSession",
 ]
 
 NAMING_CONVENTION = {
@@ -202,8 +207,9 @@ class Unit(Base):
 class Incident(Base):
     """A 112 call and what followed; caller identity lives in :class:`IncidentCaller`.
 
-    ``(source, external_id)`` is unique so that a retrying source never creates a
-    duplicate. ``area_id`` (the kelurahan) is set by a database trigger from ``geom``.
+    ``(city_id, source, external_id)`` is unique so that a retrying source never creates a
+    duplicate, and two cities' sources never share ids. ``area_id`` (the kelurahan) is set
+    by a database trigger from ``geom``.
     """
 
     __tablename__ = "incidents"
@@ -226,7 +232,7 @@ class Incident(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     __table_args__ = (
-        UniqueConstraint("source", "external_id"),
+        UniqueConstraint("city_id", "source", "external_id"),
         CheckConstraint(one_of("category", IncidentCategory), name="category"),
         CheckConstraint(one_of("status", IncidentStatus), name="status"),
         CheckConstraint("priority BETWEEN 1 AND 4", name="priority"),
@@ -401,9 +407,21 @@ class ApiToken(Base):
     token_prefix: Mapped[str] = mapped_column(String(12), comment="Shown to recognise a token")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), comment="Refused from then on (a rotated token: in a while)"
+    )
 
-    __table_args__ = (Index("ix_api_tokens_name", "name"),)
+    __table_args__ = (
+        Index("ix_api_tokens_name", "name"),
+        # One current token per integration and city; a rotated one has a revoked_at.
+        Index(
+            "uq_api_tokens_city_id_name_current",
+            "city_id",
+            "name",
+            unique=True,
+            postgresql_where=text("revoked_at IS NULL"),
+        ),
+    )
 
 
 class UnitPosition(Base):
@@ -490,3 +508,80 @@ class RoadRoutingEdge(Base):
     geom = mapped_column(Geometry("LINESTRING", srid=4326, spatial_index=False), nullable=False)
 
     __table_args__ = _ROUTING_GEOM_INDEXES
+
+
+class User(Base):
+    """A person who signs in: role, optional city scope, Argon2 password hash, lockout.
+
+    ``username`` is stored lower-case. ``failed_sign_ins`` counts failures since the last
+    success; past a threshold the account is locked until ``locked_until`` (backoff).
+    """
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(String(16))
+    city_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cities.id", ondelete="CASCADE"), comment="None: every city"
+    )
+    password_hash: Mapped[str | None] = mapped_column(Text, comment="Argon2id; None: no sign-in")
+    active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
+    may_export_callers: Mapped[bool] = mapped_column(
+        Boolean, server_default=text("false"), comment="An admin allowed caller data in exports"
+    )
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        CheckConstraint(one_of("role", UserRole), name="role"),
+        CheckConstraint("username = lower(username)", name="username_lower"),
+    )
+
+
+class UserSession(Base):
+    """One signed-in browser; only the SHA-256 of its random token is stored.
+
+    Refused after ``expires_at`` (absolute), after ``idle_timeout`` without a request, or
+    once ``revoked_at`` is set (sign-out, deactivation, password change).
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, comment="SHA-256, hex")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    last_seen_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    client: Mapped[str | None] = mapped_column(Text, comment="Address and browser, for audit")
+
+    __table_args__ = (Index("ix_user_sessions_user_id", "user_id"),)
+
+
+class AppSecret(Base):
+    """Secrets every worker shares and a restart keeps (the session-signing key)."""
+
+    __tablename__ = "app_secrets"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class RateLimit(Base):
+    """Fixed-window counters of the rate limiter, shared by every worker (UNLOGGED)."""
+
+    __tablename__ = "rate_limits"
+
+    key: Mapped[str] = mapped_column(Text, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = ({"prefixes": ["UNLOGGED"]},)

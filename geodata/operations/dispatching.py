@@ -30,11 +30,20 @@ __all__ = [
 
 
 class DispatchError(ValueError):
-    """An assignment or status change that cannot be made; the message says why."""
+    """An assignment or status change that cannot be made; the message says why and
+    ``reason`` names the rule (``no_actor``, ``reason_needed``, ``no_incident``, ``cleared``,
+    ``other_city``, ``unavailable``, ``too_early``, ``no_unit``) for a page to word it."""
+
+    def __init__(self, message: str, reason: str = "refused") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class UnitUnavailableError(DispatchError):
     """The unit was taken (or went off duty) before this assignment could be made."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, "unavailable")
 
 
 @dataclass(frozen=True)
@@ -42,6 +51,8 @@ class _LockedUnit:
     id: int
     call_sign: str
     status: str
+    city_id: int
+    status_changed_at: datetime
 
 
 #: Dispatch and incident columns stamped when a unit reaches a status.
@@ -60,11 +71,15 @@ _INCIDENT_TIME: Mapping[UnitStatus, str] = {
 
 def _lock_unit(conn: Connection, unit_id: int) -> _LockedUnit:
     row = conn.execute(
-        text("SELECT id, call_sign, status FROM units WHERE id = :id FOR UPDATE"), {"id": unit_id}
+        text(
+            "SELECT u.id, u.call_sign, u.status, a.city_id, u.status_changed_at FROM units u "
+            "JOIN agencies a ON a.id = u.agency_id WHERE u.id = :id FOR UPDATE OF u"
+        ),
+        {"id": unit_id},
     ).first()
     if row is None:
-        raise DispatchError(f"Unit {unit_id} does not exist.")
-    return _LockedUnit(row.id, row.call_sign, row.status)
+        raise DispatchError(f"Unit {unit_id} does not exist.", "no_unit")
+    return _LockedUnit(row.id, row.call_sign, row.status, row.city_id, row.status_changed_at)
 
 
 def _who_has(conn: Connection, unit: _LockedUnit) -> str:
@@ -100,20 +115,34 @@ def assign_unit(
     :class:`UnitUnavailableError` if the unit is taken meanwhile.
     """
     if not actor.strip():
-        raise DispatchError("Say who assigns the unit (supervisor name).")
-    if not recommended and not (override_reason or "").strip():
-        raise DispatchError("A reason is needed to assign a unit other than the fastest.")
+        raise DispatchError("Say who assigns the unit (supervisor name).", "no_actor")
     now = now or datetime.now(UTC)
     unit = _lock_unit(conn, unit_id)
     incident = conn.execute(
-        text("SELECT id, status FROM incidents WHERE id = :id FOR UPDATE"), {"id": incident_id}
+        text("SELECT id, status, city_id, received_at FROM incidents WHERE id = :id FOR UPDATE"),
+        {"id": incident_id},
     ).first()
     if incident is None:
-        raise DispatchError(f"Incident {incident_id} does not exist.")
+        raise DispatchError(f"Incident {incident_id} does not exist.", "no_incident")
+    if incident.city_id != unit.city_id:
+        raise DispatchError(
+            f"Unit {unit.call_sign} belongs to another city than incident {incident_id}.",
+            "other_city",
+        )
     if incident.status == "cleared":
-        raise DispatchError(f"Incident {incident_id} is already cleared.")
+        raise DispatchError(f"Incident {incident_id} is already cleared.", "cleared")
+    if now < incident.received_at:
+        raise DispatchError(
+            f"The dispatch time {now.isoformat()} is before the call was received "
+            f"({incident.received_at.isoformat()}).",
+            "too_early",
+        )
     if unit.status != UnitStatus.AVAILABLE:
         raise UnitUnavailableError(_who_has(conn, unit))
+    if not recommended and not (override_reason or "").strip():
+        raise DispatchError(
+            "A reason is needed to assign a unit other than the fastest.", "reason_needed"
+        )
     check_unit_transition(unit.status, UnitStatus.DISPATCHED, call_sign=unit.call_sign)
     conn.execute(
         text("UPDATE units SET status = 'dispatched', status_changed_at = :now WHERE id = :id"),
@@ -152,6 +181,12 @@ def set_unit_status(
     now = now or datetime.now(UTC)
     unit = _lock_unit(conn, unit_id)
     new_status = check_unit_transition(unit.status, status, call_sign=unit.call_sign)
+    if now < unit.status_changed_at:
+        raise DispatchError(
+            f"The status time {now.isoformat()} is before unit {unit.call_sign}'s last change "
+            f"({unit.status_changed_at.isoformat()}).",
+            "too_early",
+        )
     conn.execute(
         text("UPDATE units SET status = :status, status_changed_at = :now WHERE id = :id"),
         {"id": unit.id, "status": new_status.value, "now": now},

@@ -1,6 +1,6 @@
-"""Reading incidents as an integration sees them: one incident, its lifecycle, its units.
+"""Reading incidents as an integration or a page sees them: one incident, its units.
 
-Never caller data: nothing here touches ``incident_callers``.
+No caller data but through :func:`view_caller`, which records every view in the audit log.
 """
 
 from __future__ import annotations
@@ -10,7 +10,14 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-__all__ = ["incident_ids", "incident_in_city", "read_incident"]
+from geodata.operations import audit
+
+__all__ = [
+    "incident_ids",
+    "incident_in_city",
+    "read_incident",
+    "view_caller",
+]
 
 _ONE = text("""
 SELECT i.id, i.source, i.external_id, i.category, i.priority, i.status,
@@ -52,3 +59,23 @@ def incident_ids(
         {"city_id": city_id, "source": source, "ids": list(external_ids)},
     ).all()
     return {str(external_id): int(id_) for external_id, id_ in rows}
+
+
+def view_caller(
+    conn: Connection, city_id: int, incident_id: int, *, actor: str
+) -> tuple[str | None, str | None] | None:
+    """The caller's (name, phone) of an incident of ``city_id``, recorded in the audit log as
+    viewed by ``actor``; None when the incident is not in that city. Callers' data leaves the
+    database only through here, and only for the roles that need it (the caller checks)."""
+    row = conn.execute(
+        text(
+            "SELECT c.caller_name, c.caller_phone FROM incidents i "
+            "LEFT JOIN incident_callers c ON c.incident_id = i.id "
+            "WHERE i.id = :id AND i.city_id = :city_id"
+        ),
+        {"id": incident_id, "city_id": city_id},
+    ).first()
+    if row is None:
+        return None
+    audit.record(conn, actor=actor, action="caller.view", entity="incident", entity_id=incident_id)
+    return row.caller_name, row.caller_phone

@@ -1,7 +1,7 @@
 """Writing incidents: validation, and idempotent batch upsert keyed on the source's id.
 
 A call-taking system that retries, or a log imported twice, never creates a duplicate:
-``(source, external_id)`` identifies an incident. Lifecycle times only move forward: a
+``(city_id, source, external_id)`` identifies an incident. Lifecycle times only move forward: a
 resent older snapshot never erases a step already recorded. A batch is all-or-nothing.
 """
 
@@ -15,6 +15,7 @@ from sqlalchemy import Connection, text
 from sqlalchemy.exc import IntegrityError
 
 from geodata.coordinates import INDONESIA_BBOX, BoundingBox, CoordinateError, check_lon_lat
+from geodata.db.errors import constraint_name
 from geodata.operations.lifecycle import INCIDENT_TIME_COLUMN
 from geodata.vocabulary import IncidentCategory, IncidentStatus
 
@@ -150,7 +151,7 @@ SELECT :city_id, source, external_id, category, priority,
        {STATUS_FROM_TIMES_SQL}, ST_SetSRID(ST_MakePoint(lon, lat), 4326), address,
        {", ".join(LIFECYCLE_COLUMNS)}
 FROM ({_INPUT}) AS input ORDER BY ord
-ON CONFLICT (source, external_id) DO UPDATE SET
+ON CONFLICT (city_id, source, external_id) DO UPDATE SET
     category = EXCLUDED.category,
     priority = EXCLUDED.priority,
     geom = COALESCE(EXCLUDED.geom, incidents.geom),
@@ -172,7 +173,8 @@ SELECT i.id, c.caller_name, c.caller_phone
 FROM unnest(CAST(:source AS text[]), CAST(:external_id AS text[]),
             CAST(:caller_name AS text[]), CAST(:caller_phone AS text[]))
      AS c(source, external_id, caller_name, caller_phone)
-JOIN incidents i USING (source, external_id)
+JOIN incidents i ON i.city_id = :city_id AND i.source = c.source
+                 AND i.external_id = c.external_id
 ON CONFLICT (incident_id) DO UPDATE SET
     caller_name = COALESCE(EXCLUDED.caller_name, incident_callers.caller_name),
     caller_phone = COALESCE(EXCLUDED.caller_phone, incident_callers.caller_phone)
@@ -212,15 +214,18 @@ def upsert_incidents(
     try:
         rows = conn.execute(_UPSERT, {"city_id": city_id, **columns}).all()
     except IntegrityError as error:
+        rule = constraint_name(error) or "a stored rule"
         raise IncidentValidationError(
-            f"conflicts with the stored incident: {error.orig}", field_name="lifecycle times"
+            f"the times conflict with those already stored for the incident ({rule})",
+            field_name="lifecycle times",
         ) from None
     with_caller = [r for r in reports if r.caller_name is not None or r.caller_phone is not None]
     if with_caller:
         conn.execute(
             _UPSERT_CALLERS,
-            {name: [getattr(r, name) for r in with_caller]
-             for name in ("source", "external_id", "caller_name", "caller_phone")},
+            {"city_id": city_id,
+             **{name: [getattr(r, name) for r in with_caller]
+                for name in ("source", "external_id", "caller_name", "caller_phone")}},
         )  # fmt: skip
     inserted = [int(row.id) for row in rows if row.inserted]
     updated = [int(row.id) for row in rows if not row.inserted]

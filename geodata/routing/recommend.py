@@ -104,6 +104,10 @@ class IncidentRecommendation:
     def ranked(self, agency_kind: str) -> list[UnitOption]:
         return [o for o in self.options.get(agency_kind, []) if o.outcome == "ranked"]
 
+    def fastest_unit_ids(self) -> set[int]:
+        """The unit ranked first of each agency kind: taking another needs a reason."""
+        return {ranked[0].unit_id for kind in self.options if (ranked := self.ranked(kind))}
+
     def to_frame(self) -> pd.DataFrame:
         """All options as one table (one row per unit, agency kinds in response order)."""
         rows = [asdict(o) for options in self.options.values() for o in options]

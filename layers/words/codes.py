@@ -86,6 +86,14 @@ CODES: dict[str, Words] = {
         "kelurahan": {"id": "Batas kelurahan", "en": "Kelurahan boundaries"},
         "roads": {"id": "Jalan", "en": "Roads"},
     },
+    "user_role": {
+        "wall": {"id": "Layar dinding", "en": "Wall display"},
+        "call_taker": {"id": "Petugas penerima panggilan", "en": "Call taker"},
+        "supervisor": {"id": "Supervisor", "en": "Supervisor"},
+        "planner": {"id": "Perencana", "en": "Planner"},
+        "analyst": {"id": "Analis", "en": "Analyst"},
+        "admin": {"id": "Admin", "en": "Admin"},
+    },
     "month": {
         "1": {"id": "Januari", "en": "January"},
         "2": {"id": "Februari", "en": "February"},

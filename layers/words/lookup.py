@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from layers.words import analytics, app, dispatch, live, report, wall
+from layers.words import access, analytics, app, dispatch, live, report, wall
 from layers.words.codes import CODES
 from layers.words.types import LANGUAGES, Language, Words
 
@@ -35,6 +35,7 @@ def _catalogue(sections: Mapping[str, Words]) -> Words:
 CATALOGUE: Words = _catalogue(
     {
         "app": app.WORDS,
+        "access": access.WORDS,
         "dispatch": dispatch.WORDS,
         "live": live.WORDS,
         "wall": wall.WORDS,

@@ -16,6 +16,7 @@ from geodata.vocabulary import (
     IncidentStatus,
     RoadClass,
     UnitStatus,
+    UserRole,
     VehicleProfile,
 )
 from layers.palette import AGENCY_KIND_COLOURS, CATEGORY_COLOURS
@@ -41,6 +42,7 @@ ENUMS = {
     "unit_status": UnitStatus,
     "vehicle_profile": VehicleProfile,
     "road_class": RoadClass,
+    "user_role": UserRole,
 }
 
 

@@ -16,6 +16,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
 
+from tests.access import Person, browser_sign_in
 from tests.browser import chromium
 
 pytestmark = pytest.mark.browser
@@ -60,13 +61,13 @@ def severe(browser: WebDriver) -> list[dict[str, Any]]:
 
 
 def test_analytics_page_renders_heatmap_grid_and_calls(
-    live_app: str, artifacts_dir: Path, tmp_path: Path
+    live_app: str, artifacts_dir: Path, tmp_path: Path, people: dict[str, Person]
 ) -> None:
     with chromium(1500, 2300) as browser:
         browser.execute_cdp_cmd(
             "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)}
         )
-        browser.get(live_app + "/analytics")
+        browser_sign_in(browser, live_app, people["analyst"], "/analytics")
         wait_for(browser, lambda: plot_data(browser, "an-heat") and plot_data(browser, "an-grid"))
         wait_for_map(browser, "an-heat")
         browser.save_screenshot(str(artifacts_dir / "analytics_id.png"))
@@ -112,9 +113,11 @@ def test_analytics_page_renders_heatmap_grid_and_calls(
     assert errors == [], errors
 
 
-def test_coverage_page_and_english(live_app: str, artifacts_dir: Path) -> None:
+def test_coverage_page_and_english(
+    live_app: str, artifacts_dir: Path, people: dict[str, Person]
+) -> None:
     with chromium(1500, 1700) as browser:
-        browser.get(live_app + "/coverage")
+        browser_sign_in(browser, live_app, people["planner"], "/coverage")
         wait_for(browser, lambda: plot_data(browser, "cv-map"))
         wait_for_map(browser, "cv-map")
         browser.save_screenshot(str(artifacts_dir / "coverage_id.png"))

@@ -4,7 +4,6 @@ figure data, and the callbacks, posted as the browser posts them, fill what a pl
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,7 +14,8 @@ from sqlalchemy.engine import URL
 
 from dashboard.app import create_app
 from geodata.settings import Settings
-from tests.dash_client import run_callback
+from tests.access import Person, sign_in
+from tests.dash_client import components_of, initial_values, page_layout, run_callback
 
 ANALYTICS_CONTROLS = ("an-dates.start_date", "an-dates.end_date", "an-categories.value",
                       "an-agency.value", "an-kecamatan.value", "an-interval.value",
@@ -29,24 +29,9 @@ def app(demo_url: URL) -> Iterator[dash.Dash]:
 
 
 @pytest.fixture
-def client(app: dash.Dash) -> FlaskClient:
-    return app.server.test_client()
-
-
-def components(tree: Any) -> Iterator[Any]:
-    """Every component of a Dash layout tree."""
-    if isinstance(tree, (list, tuple)):
-        for child in tree:
-            yield from components(child)
-    elif hasattr(tree, "to_plotly_json"):
-        yield tree
-        yield from components(getattr(tree, "children", None))
-
-
-def initial_values(layout: Any, names: tuple[str, ...]) -> dict[str, Any]:
-    """What the browser holds for each "id.property" right after the page loaded."""
-    by_id = {c.id: c for c in components(layout) if isinstance(getattr(c, "id", None), str)}
-    return {name: getattr(by_id[name.split(".")[0]], name.split(".")[1], None) for name in names}
+def client(app: dash.Dash, people: dict[str, Person]) -> FlaskClient:
+    """A planner's signed-in browser, as far as the server can tell."""
+    return sign_in(app.server.test_client(), people["planner"])
 
 
 def text_of(tree: Any) -> str:
@@ -60,19 +45,17 @@ def text_of(tree: Any) -> str:
     return "" if tree is None else str(tree)
 
 
-def test_layouts_carry_no_figure_data(app: dash.Dash) -> None:
-    for name in ("pages.analytics", "pages.coverage"):
-        with app.server.test_request_context("/"):
-            layout = sys.modules[name].layout(lang="en")
-        graphs = [c for c in components(layout) if type(c).__name__ == "Graph"]
-        assert graphs, name
-        assert all(getattr(g, "figure", None) is None for g in graphs), name
-        assert len(json.dumps(layout.to_plotly_json(), default=str)) < 60_000, name
+def test_layouts_carry_no_figure_data(app: dash.Dash, client: FlaskClient) -> None:
+    for path in ("/analytics", "/coverage"):
+        layout = page_layout(client, app, path, "?lang=en")
+        graphs = [c for c in components_of(layout) if c["type"] == "Graph"]
+        assert graphs, path
+        assert all(g["props"].get("figure") is None for g in graphs), path
+        assert len(json.dumps(layout)) < 60_000, path
 
 
 def test_analytics_opens_with_the_data_a_planner_reads(app: dash.Dash, client: FlaskClient) -> None:
-    with app.server.test_request_context("/analytics"):
-        layout = sys.modules["pages.analytics"].layout(lang="id")
+    layout = page_layout(client, app, "/analytics", "?lang=id")
     values = initial_values(layout, ANALYTICS_CONTROLS)
     status, out = run_callback(client, app, "an-note.children", values)
     assert status == 200
@@ -90,8 +73,7 @@ def test_analytics_opens_with_the_data_a_planner_reads(app: dash.Dash, client: F
 
 
 def test_a_changed_control_patches_only_the_heat_data(app: dash.Dash, client: FlaskClient) -> None:
-    with app.server.test_request_context("/analytics"):
-        layout = sys.modules["pages.analytics"].layout(lang="en")
+    layout = page_layout(client, app, "/analytics", "?lang=en")
     values = {**initial_values(layout, ANALYTICS_CONTROLS), "an-interval.value": "travel"}
     status, out = run_callback(client, app, "an-note.children", values,
                                triggered=["an-interval.value"])  # fmt: skip
@@ -103,8 +85,7 @@ def test_a_changed_control_patches_only_the_heat_data(app: dash.Dash, client: Fl
 
 
 def test_a_bad_control_is_answered_in_words_not_a_500(app: dash.Dash, client: FlaskClient) -> None:
-    with app.server.test_request_context("/analytics"):
-        layout = sys.modules["pages.analytics"].layout(lang="en")
+    layout = page_layout(client, app, "/analytics", "?lang=en")
     values = {**initial_values(layout, ANALYTICS_CONTROLS), "an-resolution.value": 15}
     status, out = run_callback(client, app, "an-note.children", values,
                                triggered=["an-resolution.value"])  # fmt: skip
@@ -116,8 +97,7 @@ def test_a_bad_control_is_answered_in_words_not_a_500(app: dash.Dash, client: Fl
 def test_coverage_opens_with_the_fire_standard_and_its_gaps(
     app: dash.Dash, client: FlaskClient
 ) -> None:
-    with app.server.test_request_context("/coverage"):
-        layout = sys.modules["pages.coverage"].layout(lang="id")
+    layout = page_layout(client, app, "/coverage", "?lang=id")
     names = ("cv-agency.value", "cv-mode.value", "cv-target.value", "cv-allowance.value",
              "cv-context.data")  # fmt: skip
     status, out = run_callback(client, app, "cv-gaps.children", initial_values(layout, names))

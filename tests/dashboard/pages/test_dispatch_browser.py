@@ -11,19 +11,20 @@ from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL
 
+from tests.access import Person, browser_sign_in
 from tests.browser import chromium
 
 pytestmark = pytest.mark.browser
 
 
 def test_pick_an_incident_and_assign_the_fastest_unit(
-    live_app: str, live_demo_url: URL, artifacts_dir: Path
+    live_app: str, live_demo_url: URL, artifacts_dir: Path, people: dict[str, Person]
 ) -> None:
+    supervisor = people["supervisor"]
     with chromium(1500, 1000) as browser:
         wait = WebDriverWait(browser, 30)
-        browser.get(live_app + "/dispatch")
-        wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, "#dispatch-actor")))
-        browser.find_element(By.ID, "dispatch-actor").send_keys("sup.rina")
+        browser_sign_in(browser, live_app, supervisor, "/dispatch")
+        actor = wait.until(ec.visibility_of_element_located((By.ID, "signed-in-as"))).text
         first = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, ".incident-pick")))
         incident_id = int(first.find_element(By.CSS_SELECTOR, ".what").text.split()[0][1:])
         first.click()  # click 1
@@ -43,18 +44,21 @@ def test_pick_an_incident_and_assign_the_fastest_unit(
         wait.until(lambda b: call_sign not in b.find_element(By.ID, "dispatch-options").text)
         browser.save_screenshot(str(artifacts_dir / "dispatch_assigned.png"))
     assert ":" in eta
+    assert actor.startswith(supervisor.username)  # who assigns: the session, no text box
     engine = create_engine(live_demo_url)
     with engine.connect() as conn:
         stored = conn.execute(
             text(
                 "SELECT u.call_sign, u.status FROM dispatches d JOIN units u ON u.id = d.unit_id "
-                "WHERE d.incident_id = :i AND d.assigned_by = 'sup.rina' AND d.cleared_at IS NULL"
+                "WHERE d.incident_id = :i AND d.assigned_by = :who AND d.cleared_at IS NULL"
             ),
-            {"i": incident_id},
+            {"i": incident_id, "who": supervisor.username},
         ).all()
         audited = conn.execute(
-            text("SELECT entity_id, details->>'call_sign' FROM audit_log WHERE actor = 'sup.rina'")
-        ).all()
+            text("SELECT entity_id, details->>'call_sign' FROM audit_log "
+                 "WHERE actor = :who AND action = 'dispatch.assign'"),
+            {"who": supervisor.username},
+        ).all()  # fmt: skip
     engine.dispose()
     assert [tuple(row) for row in stored] == [(call_sign, "dispatched")]
     assert [tuple(row) for row in audited] == [(str(incident_id), call_sign)]

@@ -35,6 +35,7 @@ from geodata.demo import DemoCity
 from geodata.load.city_load import load_city
 from geodata.operations.api_tokens import create_token
 from layers.palette import CATEGORY_COLOURS
+from tests.access import Person, add_people, browser_sign_in
 from tests.browser import chromium
 from tests.conftest import TEMPLATE, wait_until_serving
 
@@ -64,10 +65,7 @@ def ops(
 ) -> Iterator[tuple[str, str, Any]]:
     """(base URL, API token, database URL) of a two-worker server on a copy of the demo city."""
     name = f"live_ops_{os.getpid()}"  # its own name: conftest's counter is not ours to share
-    admin = create_engine(pg_cluster.url("postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}"))
-    url = pg_cluster.url(name)
+    url = pg_cluster.create_database(name, template=TEMPLATE)
     engine = create_engine(url)
     with engine.begin() as conn:
         city_id = load_city(conn, demo_city, synthetic=True).city_id
@@ -88,9 +86,17 @@ def ops(
         process.terminate()
         process.wait(timeout=30)
         log.close()
-        with admin.connect() as conn:
-            conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        admin.dispose()
+        pg_cluster.drop_database(name)
+
+
+@pytest.fixture(scope="module")
+def ops_people(ops: tuple[str, str, Any]) -> dict[str, Person]:
+    """One account per role in the ops database."""
+    engine = create_engine(ops[2])
+    with engine.begin() as conn:
+        people = add_people(conn)
+    engine.dispose()
+    return people
 
 
 def call(base: str, method: str, path: str, token: str, body: Any = None) -> tuple[Any, str]:
@@ -164,13 +170,13 @@ def new_incident(external_id: str, lon: float, lat: float, **extra: Any) -> dict
 
 
 def test_a_posted_incident_appears_and_panning_holds(
-    ops: tuple[str, str, Any], artifacts_dir: Path
+    ops: tuple[str, str, Any], artifacts_dir: Path, ops_people: dict[str, Person]
 ) -> None:
     base, token, _ = ops
     lon, lat = 105.3061, -5.1121
     with chromium(1500, 900) as browser:
         browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORD_FETCHES})
-        browser.get(base + "/live")
+        browser_sign_in(browser, base, ops_people["call_taker"], "/live")
         wait_for_map(browser, "live-map")
         time.sleep(1.5)  # a tick or two with nothing new
         posted_at = browser.execute_script("return performance.now()")
@@ -233,12 +239,12 @@ def test_a_posted_incident_appears_and_panning_holds(
 
 
 def test_the_wall_shows_counts_alerts_and_never_a_caller(
-    ops: tuple[str, str, Any], artifacts_dir: Path
+    ops: tuple[str, str, Any], artifacts_dir: Path, ops_people: dict[str, Person]
 ) -> None:
     base, token, _ = ops
     with chromium(1920, 1080) as browser:
         browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORD_FETCHES})
-        browser.get(base + "/wall")
+        browser_sign_in(browser, base, ops_people["wall"])
         wait_for_map(browser, "wall-map")
         WebDriverWait(browser, 20).until(
             lambda b: b.find_element(By.ID, "wall-clock").text.endswith("WIB")

@@ -16,6 +16,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from layers.city_map import ROAD_STYLE
 from layers.palette import AGENCY_KIND_COLOURS, CATEGORY_COLOURS
+from tests.access import Person, browser_sign_in
 from tests.browser import chromium
 
 pytestmark = pytest.mark.browser
@@ -59,9 +60,11 @@ def trace_names(browser: WebDriver) -> list[str]:
     return names
 
 
-def test_demo_city_map_shows_roads_posko_and_incidents(live_app: str, artifacts_dir: Path) -> None:
+def test_demo_city_map_shows_roads_posko_and_incidents(
+    live_app: str, artifacts_dir: Path, people: dict[str, Person]
+) -> None:
     with chromium() as browser:
-        browser.get(live_app + "/")
+        browser_sign_in(browser, live_app, people["call_taker"], "/")
         image = wait_for_rendered_map(browser)
         browser.save_screenshot(str(artifacts_dir / "overview_id.png"))
         banner = browser.find_element(By.ID, "synthetic").text
@@ -80,9 +83,11 @@ def test_demo_city_map_shows_roads_posko_and_incidents(live_app: str, artifacts_
     assert errors == [], errors
 
 
-def test_the_page_speaks_english_when_asked(live_app: str, artifacts_dir: Path) -> None:
+def test_the_page_speaks_english_when_asked(
+    live_app: str, artifacts_dir: Path, people: dict[str, Person]
+) -> None:
     with chromium() as browser:
-        browser.get(live_app + "/?lang=en")
+        browser_sign_in(browser, live_app, people["analyst"], "/?lang=en")
         wait_for_rendered_map(browser)
         browser.save_screenshot(str(artifacts_dir / "overview_en.png"))
         banner = browser.find_element(By.ID, "synthetic").text

@@ -25,7 +25,7 @@ def test_the_server_never_runs_as_root(pg_cluster: EmbeddedPostgres) -> None:
 
 
 def test_it_listens_on_loopback_only_and_has_postgis(pg_cluster: EmbeddedPostgres) -> None:
-    engine = create_engine(pg_cluster.url("postgres"))
+    engine = create_engine(pg_cluster.admin_url("postgres"))
     with engine.connect() as conn:
         listen = conn.execute(text("SHOW listen_addresses")).scalar()
         sockets = conn.execute(text("SHOW unix_socket_directories")).scalar()
@@ -56,3 +56,23 @@ def test_a_second_handle_reuses_the_running_server_and_leaves_it_running(
 def test_missing_postgresql_names_the_install_command(tmp_path: Path) -> None:
     with pytest.raises(PostgresNotInstalledError, match="apt-get install -y postgresql-15"):
         EmbeddedPostgres(tmp_path, bindir=tmp_path / "no-such-bin")
+
+
+def test_the_app_connects_as_a_role_that_owns_its_database_but_is_no_superuser(
+    pg_cluster: EmbeddedPostgres, engine: object
+) -> None:
+    app = create_engine(pg_cluster.url("postgres"))
+    with app.connect() as conn:
+        role = conn.execute(
+            text("SELECT rolname, rolsuper, rolcreaterole, rolcreatedb FROM pg_roles "
+                 "WHERE rolname = current_user")
+        ).one()  # fmt: skip
+    app.dispose()
+    assert tuple(role) == ("tanggap_app", False, False, False)
+    with engine.connect() as conn:  # type: ignore[attr-defined]
+        owner = conn.execute(
+            text("SELECT pg_get_userbyid(relowner) FROM pg_class WHERE relname = 'incidents'")
+        ).scalar_one()
+        with pytest.raises(Exception, match=r"must be superuser|permission denied"):
+            conn.execute(text("CREATE ROLE intruder SUPERUSER"))
+    assert owner == "tanggap_app"

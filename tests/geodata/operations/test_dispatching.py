@@ -162,7 +162,7 @@ def test_two_supervisors_assigning_one_unit_at_once_exactly_one_wins(
             waiting = watcher.execute(
                 text(
                     "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                    "AND query LIKE 'SELECT id, call_sign, status FROM units%'"
+                    "AND query LIKE 'SELECT u.id, u.call_sign, u.status%'"
                 )
             ).scalar_one()
             watcher.rollback()  # pg_stat_activity is a snapshot per transaction
