@@ -12,7 +12,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from dashboard.access.protection import install_protection, unavailable
+from dashboard.access.protection import content_security_policy, install_protection, unavailable
 from dashboard.access.signin import install_sign_in
 from dashboard.api import register_api
 from geodata.db.app_secrets import shared_secret
@@ -56,16 +56,17 @@ def create_app(settings: Settings) -> dash.Dash:
         n = settings.trusted_proxies
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     app.layout = dash.html.Div([dash.page_container], className="tanggap")
-    csrf, limiter = install_protection(server, engine, settings, app.csp_hashes())
+    _, limiter = install_protection(server, engine, settings, app.csp_hashes())
     install_sign_in(server, engine, settings, limiter)
-    api = register_api(server)
-    csrf.exempt(api.blueprint)  # the API takes tokens, never cookies
+    register_api(server)
     server.add_url_rule("/healthz", "healthz", health)
     # Dash registers its scripts, callbacks and page router on the first request, and
     # marks that done before doing it (plotly/dash#3971): with threads, requests arriving
     # meanwhile get 500s for every script. Run that set-up now, before this worker serves.
     with app.server.test_request_context("/"):
         app.server.preprocess_request()
+    # Dash's inline scripts exist once that set-up ran: allow exactly those, by hash.
+    server.config["TANGGAP_CSP"] = content_security_policy(app.csp_hashes(), settings.basemap)
     return app
 
 

@@ -30,6 +30,7 @@ from geodata.settings import Settings
 
 __all__ = [
     "CSRF_COOKIE",
+    "content_security_policy",
     "install_protection",
     "limiter",
     "problem",
@@ -109,7 +110,11 @@ def content_security_policy(script_hashes: Iterable[str], basemap: str) -> str:
 def install_protection(
     server: Flask, engine: Engine, settings: Settings, script_hashes: Iterable[str]
 ) -> tuple[CSRFProtect, Limiter]:
-    """CSRF, headers, Host/Origin checks, body limits and the shared rate limiter."""
+    """CSRF, headers, Host/Origin checks, body limits and the shared rate limiter.
+
+    ``script_hashes``: the inline scripts allowed (Dash's, once its set-up ran); a later
+    ``server.config["TANGGAP_CSP"]`` replaces the policy built from them.
+    """
     server.config.update(
         MAX_CONTENT_LENGTH=int(settings.max_request_mb * 1024 * 1024),
         WTF_CSRF_TIME_LIMIT=None,  # as long as the session: a wall ticks for weeks
@@ -123,7 +128,7 @@ def install_protection(
     server.extensions[LIMITER] = Limiter(_remote, app=server, default_limits=[],
                                          headers_enabled=True)  # fmt: skip
     hosts = allowed_hosts(settings)
-    policy = content_security_policy(script_hashes, settings.basemap)
+    server.config["TANGGAP_CSP"] = content_security_policy(script_hashes, settings.basemap)
     api_limit = int(settings.max_api_request_mb * 1024 * 1024)
 
     @server.before_request
@@ -145,7 +150,7 @@ def install_protection(
 
     @server.after_request
     def headers(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", policy)
+        response.headers.setdefault("Content-Security-Policy", server.config["TANGGAP_CSP"])
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"

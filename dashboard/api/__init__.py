@@ -30,4 +30,7 @@ def register_api(server: Flask) -> ApiRoutes:
     for resource in RESOURCES:
         resource.register(api)
     server.register_blueprint(api.blueprint)
+    csrf = server.extensions.get("csrf")
+    if csrf is not None:
+        csrf.exempt(api.blueprint)  # the API takes tokens, never cookies: no CSRF to forge
     return api

@@ -37,9 +37,31 @@ def token_create(
         summary = city_summary(conn, city or settings.default_city)
         if summary is None:
             raise typer.BadParameter(f"no city {city or ''} in the database", param_hint="--city")
-        issued = api_tokens.create_token(conn, name, summary.id)
+        try:
+            issued = api_tokens.create_token(conn, name, summary.id)
+        except ValueError as error:
+            typer.secho(f"Error: {error}", fg=typer.colors.RED, err=True)
+            raise typer.Exit(2) from None
     typer.secho(f"• Token for '{issued.name}' ({summary.name}); shown once, keep it safe:",
                 fg=typer.colors.CYAN, err=True)  # fmt: skip
+    typer.echo(issued.token)
+
+
+@token_app.command("rotate")
+def token_rotate(
+    name: Annotated[str, typer.Argument(help="The integration whose token to replace.")],
+    city: Annotated[str | None, typer.Option(help="Kemendagri code (default: first city).")] = None,
+    grace: Annotated[float, typer.Option(help="Minutes the old token still works.")] = 60.0,
+) -> None:
+    """Issue a new token for NAME; the old one keeps working GRACE minutes, then is refused."""
+    settings = Settings()
+    with _connected(settings) as (engine, _), engine.begin() as conn:
+        summary = city_summary(conn, city or settings.default_city)
+        if summary is None:
+            raise typer.BadParameter(f"no city {city or ''} in the database", param_hint="--city")
+        issued = api_tokens.rotate_token(conn, name, summary.id, grace_s=grace * 60)
+    typer.secho(f"• New token for '{issued.name}' ({summary.name}); the old one ends in "
+                f"{grace:g} minutes. Shown once:", fg=typer.colors.CYAN, err=True)  # fmt: skip
     typer.echo(issued.token)
 
 

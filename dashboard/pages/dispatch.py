@@ -43,6 +43,17 @@ dash.register_page(__name__, path="/dispatch", title="Tanggap — Penugasan")
 
 PATH = "/dispatch"
 PER_PAGE = 40
+#: What the map shows before an incident is picked: nothing (no axes, no data).
+EMPTY_FIGURE = {
+    "data": [],
+    "layout": {
+        "xaxis": {"visible": False},
+        "yaxis": {"visible": False},
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+        "paper_bgcolor": "#f3f1ec",
+        "plot_bgcolor": "#f3f1ec",
+    },
+}
 
 
 def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any:
@@ -80,6 +91,7 @@ def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any
                          html.H3(id="dispatch-heading", children=word("dispatch.pick", language)),
                          html.Div(id="dispatch-caller", className="caller"),
                          dcc.Graph(id="dispatch-map", className="dispatch-map",
+                                   figure=EMPTY_FIGURE,
                                    config={"displaylogo": False, "scrollZoom": True}),
                          dcc.Input(id="dispatch-reason", maxLength=500,
                                    placeholder=word("dispatch.reason", language),

@@ -19,11 +19,13 @@ __all__ = [
     "Integration",
     "IssuedToken",
     "TokenInfo",
+    "TokenNameTakenError",
     "authenticate",
     "create_token",
     "digest",
     "list_tokens",
     "revoke_tokens",
+    "rotate_token",
 ]
 
 #: Marks Tanggap tokens, so that a leaked one is recognisable by secret scanners.
@@ -74,11 +76,43 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+class TokenNameTakenError(ValueError):
+    """The city already has a current token of that integration: rotate it instead."""
+
+
 def create_token(conn: Connection, name: str, city_id: int) -> IssuedToken:
-    """Issue a token for integration ``name`` writing to city ``city_id``."""
+    """Issue the token of integration ``name`` writing to city ``city_id``.
+
+    One current token per integration and city (the name is the incidents' ``source``):
+    a second is refused with :class:`TokenNameTakenError`; :func:`rotate_token` replaces one.
+    """
     name = name.strip()
-    if not name or len(name) > 64:
-        raise ValueError("the integration name must be 1 to 64 characters")
+    if not name or len(name) > 64 or not name.isprintable():
+        raise ValueError("the integration name must be 1 to 64 printable characters")
+    taken = conn.execute(
+        text("SELECT 1 FROM api_tokens WHERE city_id = :c AND name = :n AND revoked_at IS NULL"),
+        {"c": city_id, "n": name},
+    ).first()
+    if taken:
+        raise TokenNameTakenError(
+            f"the integration '{name}' already has a token in this city: rotate it "
+            f"(`tanggap api token rotate {name}`) or revoke it first"
+        )
+    return _issue(conn, name, city_id)
+
+
+def rotate_token(conn: Connection, name: str, city_id: int, grace_s: float = 3600) -> IssuedToken:
+    """A new token for integration ``name``; the current one keeps working ``grace_s``
+    seconds more (time to reconfigure the integration), then is refused."""
+    conn.execute(
+        text("UPDATE api_tokens SET revoked_at = now() + make_interval(secs => :g) "
+             "WHERE city_id = :c AND name = :n AND revoked_at IS NULL"),
+        {"g": float(grace_s), "c": city_id, "n": name.strip()},
+    )  # fmt: skip
+    return _issue(conn, name.strip(), city_id)
+
+
+def _issue(conn: Connection, name: str, city_id: int) -> IssuedToken:
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token_id = conn.execute(
         text(
@@ -106,7 +140,8 @@ def revoke_tokens(conn: Connection, name: str, prefix: str | None = None) -> int
     """Revoke the active tokens of ``name`` (only the one starting ``prefix`` if given)."""
     return conn.execute(
         text(
-            "UPDATE api_tokens SET revoked_at = now() WHERE name = :name AND revoked_at IS NULL "
+            "UPDATE api_tokens SET revoked_at = now() WHERE name = :name "
+            "AND (revoked_at IS NULL OR revoked_at > now()) "
             "AND (CAST(:prefix AS text) IS NULL OR token_prefix LIKE :prefix || '%')"
         ),
         {"name": name, "prefix": prefix},
@@ -116,7 +151,7 @@ def revoke_tokens(conn: Connection, name: str, prefix: str | None = None) -> int
 _AUTHENTICATE = text(f"""
 WITH found AS (
     SELECT id, name, city_id, last_used_at FROM api_tokens
-    WHERE token_hash = :hash AND revoked_at IS NULL
+    WHERE token_hash = :hash AND (revoked_at IS NULL OR revoked_at > now())
 ), touched AS (
     UPDATE api_tokens SET last_used_at = now()
     WHERE id = (SELECT id FROM found)

@@ -8,14 +8,13 @@ from typing import Any
 
 import geopandas as gpd
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from shapely import Point, box
 from sqlalchemy import Engine, text
 
-from dashboard.api import register_api
 from geodata.load.city_load import ewkt, load_areas
 from geodata.operations.api_tokens import create_token, revoke_tokens
+from tests.dashboard.api.conftest import api_app
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 
@@ -62,10 +61,7 @@ def token(engine: Engine, city: int) -> str:
 
 @pytest.fixture
 def client(engine: Engine) -> Iterator[FlaskClient]:
-    app = Flask(__name__)
-    app.config["TANGGAP_ENGINE"] = engine
-    register_api(app)
-    yield app.test_client()
+    yield api_app(engine).test_client()
 
 
 def incident(external_id: str = "C-1", **changes: Any) -> dict[str, Any]:

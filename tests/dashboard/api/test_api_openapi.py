@@ -22,13 +22,22 @@ def test_the_document_lists_every_served_route_and_method() -> None:
     served = {
         (openapi_path(rule.rule.removeprefix(API_PREFIX)), method.lower())
         for rule in app.url_map.iter_rules()
-        if rule.rule.startswith(API_PREFIX)
+        if rule.rule.startswith(API_PREFIX) and rule.endpoint != "api.unknown"
         for method in rule.methods or ()
         if method not in ("HEAD", "OPTIONS")
     }
     documented = {(path, method) for path, item in document["paths"].items() for method in item}
     assert served == documented
     assert ("/api/v1/incidents/{incident_id}/events", "post") in documented
+
+
+def test_an_unknown_api_path_is_a_json_404_not_a_page() -> None:
+    client = served_app().test_client()
+    for method in ("get", "post", "delete"):
+        answer = getattr(client, method)(f"{API_PREFIX}/incidentz/7")
+        assert answer.status_code == 404 and answer.is_json
+        assert answer.json == {"error": "not_found", "field": "path",
+                               "message": "no API route /incidentz/7"}  # fmt: skip
 
 
 def test_the_document_is_valid_openapi_with_field_level_schemas() -> None:

@@ -6,15 +6,13 @@ from collections.abc import Iterator
 
 import numpy as np
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine
 
-from dashboard.api import register_api
 from geodata.operations.api_tokens import create_token
 from geodata.responders import DEFAULT_RESPONSE_AGENCIES
 from geodata.routing.recommend import recommend_units
-from geodata.settings import Settings
+from tests.dashboard.api.conftest import api_app
 from tests.geodata.networks import grid_city, store_city, store_incident, store_units
 
 
@@ -37,11 +35,7 @@ def scene(engine: Engine) -> dict[str, object]:
 
 @pytest.fixture
 def client(engine: Engine) -> Iterator[FlaskClient]:
-    app = Flask(__name__)
-    app.config["TANGGAP_ENGINE"] = engine
-    app.config["TANGGAP_SETTINGS"] = Settings(database_url="postgresql+psycopg://unused/x")
-    register_api(app)
-    yield app.test_client()
+    yield api_app(engine).test_client()
 
 
 def get(client: FlaskClient, path: str, token: str | None) -> object:
