@@ -41,12 +41,11 @@ def create_app(settings: Settings) -> dash.Dash:
         # validate callbacks, and no page's HTML carries another page's layout.
         suppress_callback_exceptions=True,
     )
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, check=False)
     server = app.server
     server.config.update(
         TANGGAP_SETTINGS=settings,
         TANGGAP_ENGINE=engine,
-        SECRET_KEY=shared_secret(engine, "flask_secret_key"),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.tls_certfile is not None or settings.trusted_proxies > 0,
@@ -55,6 +54,7 @@ def create_app(settings: Settings) -> dash.Dash:
     if settings.trusted_proxies:
         n = settings.trusted_proxies
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+    server.before_request(_load_secret_key)
     app.layout = dash.html.Div([dash.page_container], className="tanggap")
     _, limiter = install_protection(server, engine, settings, app.csp_hashes())
     install_sign_in(server, engine, settings, limiter)
@@ -68,6 +68,18 @@ def create_app(settings: Settings) -> dash.Dash:
     # Dash's inline scripts exist once that set-up ran: allow exactly those, by hash.
     server.config["TANGGAP_CSP"] = content_security_policy(app.csp_hashes(), settings.basemap)
     return app
+
+
+def _load_secret_key() -> Any:
+    """The session-signing key every worker shares, read from the database the first time
+    it is needed (a worker boots while the database is away, and answers 503 meanwhile)."""
+    if current_app.secret_key:
+        return None
+    try:
+        current_app.secret_key = shared_secret(current_engine(), "flask_secret_key")
+    except OperationalError:
+        return unavailable()
+    return None
 
 
 def health() -> Any:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import http.cookiejar
 import re
 import secrets
+import urllib.parse
+import urllib.request
 from dataclasses import dataclass
 
 from flask.testing import FlaskClient
@@ -17,7 +20,7 @@ from geodata.operations.user_sessions import issue_kiosk_link
 from geodata.operations.users import Account, create_user, find_user
 from geodata.vocabulary import UserRole
 
-__all__ = ["Person", "add_people", "browser_sign_in", "csrf_of", "sign_in"]
+__all__ = ["Person", "add_people", "browser_sign_in", "csrf_of", "http_sign_in", "sign_in"]
 
 
 @dataclass(frozen=True)
@@ -99,3 +102,18 @@ def browser_sign_in(browser: WebDriver, base: str, person: Person, then: str = "
     browser.find_element(By.ID, "password").send_keys(person.password)
     browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
     WebDriverWait(browser, 30).until(lambda b: "/masuk" not in b.current_url)
+
+
+def http_sign_in(base: str, person: Person) -> tuple[urllib.request.OpenerDirector, str]:
+    """An HTTP client (cookies kept) signed in at a served app, and its CSRF header value."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    with opener.open(f"{base}/masuk", timeout=20) as answer:
+        token = csrf_of(answer.read().decode())
+    form = urllib.parse.urlencode({"username": person.username, "password": person.password,
+                                   "csrf_token": token}).encode()  # fmt: skip
+    with opener.open(f"{base}/masuk", data=form, timeout=20) as answer:
+        answer.read()
+        assert "/masuk" not in answer.url, f"{person.username} could not sign in"
+    cookie = next(c for c in jar if c.name == "_csrf_token")
+    return opener, str(cookie.value)

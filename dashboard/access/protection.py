@@ -125,8 +125,10 @@ def install_protection(
         RATELIMIT_HEADERS_ENABLED=True,
     )
     csrf = CSRFProtect(server)
+    # Counting fails open when its storage is away: the database being down already
+    # refuses sign-ins (503), and the API's writes are bounded by the same outage.
     server.extensions[LIMITER] = Limiter(_remote, app=server, default_limits=[],
-                                         headers_enabled=True)  # fmt: skip
+                                         headers_enabled=True, swallow_errors=True)  # fmt: skip
     hosts = allowed_hosts(settings)
     server.config["TANGGAP_CSP"] = content_security_policy(script_hashes, settings.basemap)
     api_limit = int(settings.max_api_request_mb * 1024 * 1024)

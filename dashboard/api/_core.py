@@ -194,10 +194,10 @@ def transaction(*, allow_query_token: bool = False) -> Iterator[tuple[Connection
     token = bearer_token(allow_query=allow_query_token)
     client = request.remote_addr or "unknown"
     counters = limiter().limiter
-    if not counters.test(BAD_TOKENS, "api-bad-token", client):
-        raise ApiError(429, "too many wrong tokens from this address: wait a minute",
-                       field="Authorization", code="rate_limited")  # fmt: skip
     try:
+        if not counters.test(BAD_TOKENS, "api-bad-token", client):
+            raise ApiError(429, "too many wrong tokens from this address: wait a minute",
+                           field="Authorization", code="rate_limited")  # fmt: skip
         with current_engine().begin() as conn:
             who = authenticate(conn, token)
             if who is None:

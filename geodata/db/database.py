@@ -38,8 +38,12 @@ def database_url(settings: Settings) -> Iterator[URL]:
         yield cluster.url()
 
 
-def make_engine(url: URL | str, *, pool_size: int = 5) -> Engine:
-    """An engine for ``url`` that fails fast (5 s) and says clearly when the server is away."""
+def make_engine(url: URL | str, *, pool_size: int = 5, check: bool = True) -> Engine:
+    """An engine for ``url`` that fails fast (5 s) and says clearly when the server is away.
+
+    ``check``: connect once now (the CLI, to say at once what is wrong); a worker does not,
+    so that it boots while the database is away and answers 503 until it is back.
+    """
     engine = create_engine(
         url,
         pool_size=pool_size,
@@ -48,6 +52,8 @@ def make_engine(url: URL | str, *, pool_size: int = 5) -> Engine:
         hide_parameters=True,
         connect_args={"connect_timeout": 5, "application_name": "tanggap"},
     )
+    if not check:
+        return engine
     try:
         with engine.connect():
             pass

@@ -82,7 +82,14 @@ def free_loopback_port() -> int:
 
 
 def port_is_free(port: int) -> bool:
+    """Whether a server could listen on ``port`` of 127.0.0.1 now.
+
+    With SO_REUSEADDR, as PostgreSQL and gunicorn bind: connections of a stopped server
+    lingering in TIME_WAIT do not make its port look taken (which would move a restarted
+    cluster to another port, away from every client that knows the old one).
+    """
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:

@@ -35,7 +35,7 @@ from geodata.demo import DemoCity
 from geodata.load.city_load import load_city
 from geodata.operations.api_tokens import create_token
 from layers.palette import CATEGORY_COLOURS
-from tests.access import Person, add_people, browser_sign_in
+from tests.access import Person, add_people, browser_sign_in, http_sign_in
 from tests.browser import chromium
 from tests.conftest import TEMPLATE, wait_until_serving
 
@@ -285,9 +285,9 @@ def array(values: Any) -> np.ndarray:
     return np.array([np.nan if v is None else v for v in values], dtype=float)
 
 
-def tick_request(base: str) -> dict[str, Any]:
+def tick_request(base: str, opener: urllib.request.OpenerDirector) -> dict[str, Any]:
     """The live page's tick, as its browser sends it, for a viewer that has nothing yet."""
-    with urllib.request.urlopen(base + "/_dash-dependencies", timeout=10) as response:
+    with opener.open(base + "/_dash-dependencies", timeout=10) as response:
         callbacks = json.loads(response.read())
     tick = next(c for c in callbacks if c["inputs"] == [{"id": "live-tick",
                                                          "property": "n_intervals"}])  # fmt: skip
@@ -307,9 +307,10 @@ def tick_request(base: str) -> dict[str, Any]:
 
 
 def test_a_position_posted_through_one_worker_is_seen_through_the_other(
-    ops: tuple[str, str, Any],
+    ops: tuple[str, str, Any], ops_people: dict[str, Person]
 ) -> None:
     base, token, _ = ops
+    opener, csrf = http_sign_in(base, ops_people["call_taker"])
     lon, lat = 105.3177, -5.1033
     fix = {"unit": "DMK-01", "lon": lon, "lat": lat, "at": datetime.now(UTC).isoformat()}
     writer = None
@@ -317,13 +318,14 @@ def test_a_position_posted_through_one_worker_is_seen_through_the_other(
         _, writer = call(base, "POST", "/api/v1/units/positions", token, {"positions": [fix]})
         if writer:
             break
-    body = json.dumps(tick_request(base)).encode()
+    body = json.dumps(tick_request(base, opener)).encode()
     seen_by: set[str] = set()
     for _ in range(100):
         request = urllib.request.Request(base + "/_dash-update-component", data=body,
                                          headers={"Content-Type": "application/json",
+                                                  "X-CSRFToken": csrf,
                                                   "Connection": "close"})  # fmt: skip
-        with urllib.request.urlopen(request, timeout=10) as response:
+        with opener.open(request, timeout=10) as response:
             worker = response.headers["X-Tanggap-Worker"]
             answer = json.loads(response.read())
         if worker == writer:
