@@ -15,9 +15,11 @@ from typing import Any, TypeVar
 
 from dash import html
 from flask import abort
+from limits import parse as parse_limit
 from sqlalchemy import Connection
 
 from dashboard.access.policy import PAGE_ROLES, home_path, may_open
+from dashboard.access.protection import limiter
 from dashboard.access.signin import signed_in
 from geodata import map_queries
 from geodata.map_queries import CitySummary
@@ -32,6 +34,7 @@ __all__ = [
     "reachable_city",
     "requested_city",
     "requested_city_id",
+    "spend",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -60,6 +63,17 @@ def guarded(path: str, *roles: UserRole) -> Callable[[F], F]:
         return checked  # type: ignore[return-value]
 
     return wrap
+
+
+#: What one person may ask of the expensive callbacks (analytics, coverage, exports, the
+#: report), shared by every worker: a page's normal use stays far below.
+EXPENSIVE = parse_limit("60/minute")
+
+
+def spend(bucket: str) -> None:
+    """Count one expensive request of this account in ``bucket``; 429 past the limit."""
+    if not limiter().limiter.hit(EXPENSIVE, bucket, account().username):
+        abort(429, description=f"at most {EXPENSIVE} of {bucket} per person")
 
 
 def page_refusal(path: str, language: Language) -> Any:

@@ -18,7 +18,13 @@ from dash import ALL, Input, Output, Patch, State, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 from sqlalchemy.exc import OperationalError
 
-from dashboard.access.guards import guarded, page_refusal, reachable_city, requested_city
+from dashboard.access.guards import (
+    guarded,
+    page_refusal,
+    reachable_city,
+    requested_city,
+    spend,
+)
 from dashboard.app import current_engine, current_settings
 from dashboard.page_parts import (
     city_background,
@@ -296,6 +302,7 @@ def update_response(*args: Any) -> tuple[Any, ...]:
         return (dash.no_update,) * 8 + (str(error), dash.no_update)
     if ctx.triggered_id == "an-heat" and selection.resolution == used:
         raise PreventUpdate
+    spend("analytics")
     config, basemap = _settings()
     language = context["language"]
     first_load = ctx.triggered_id is None
@@ -325,6 +332,7 @@ def update_calls(tab: str, first: str, last: str, context: dict[str, str]) -> An
     """Build the call tab when it is shown (and again when the period changes)."""
     if tab != "calls":
         raise PreventUpdate
+    spend("analytics")
     _, basemap = _settings()
     with current_engine().connect() as conn:
         city = requested_city(conn, context["city"])
@@ -348,6 +356,7 @@ def export_layer(clicks: list[int | None], *args: Any) -> Any:
         raise PreventUpdate
     values = dict(zip(CONTROL_NAMES, args[: len(CONTROLS)], strict=True))
     used, context = args[len(CONTROLS) :]
+    spend("exports")
     try:
         selection = parse_selection(values, None, int(used))
     except SelectionError:
@@ -377,6 +386,7 @@ def download_report(clicks: int | None, month: str, context: dict[str, str]) -> 
     """The monthly report of the chosen month as one HTML file."""
     if not clicks:
         raise PreventUpdate
+    spend("exports")
     config, _ = _settings()
     with current_engine().connect() as conn:
         city = requested_city(conn, context["city"])

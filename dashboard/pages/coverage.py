@@ -15,7 +15,13 @@ from dash import ALL, Input, Output, Patch, State, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 from sqlalchemy.exc import OperationalError
 
-from dashboard.access.guards import guarded, page_refusal, reachable_city, requested_city
+from dashboard.access.guards import (
+    guarded,
+    page_refusal,
+    reachable_city,
+    requested_city,
+    spend,
+)
 from dashboard.app import current_engine, current_settings
 from dashboard.page_parts import (
     city_background,
@@ -153,6 +159,7 @@ def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any
 def update_coverage(kind: str, mode: str, target: Any, allowance: Any, context: Any) -> Any:
     """Compute coverage for the chosen agency, origins and minutes: on load the map whole
     with its basemap, afterwards its data only (the view stays put)."""
+    spend("coverage")
     language = choose_language(context["language"], "id")
     first_load = ctx.triggered_id is None
     basemap = current_settings().basemap
@@ -181,6 +188,7 @@ def export_coverage(clicks: Any, kind: str, mode: str, target: Any, allowance: A
     trigger = ctx.triggered_id
     if not trigger or not ctx.triggered or not ctx.triggered[0]["value"]:
         raise PreventUpdate
+    spend("exports")
     with current_engine().connect() as conn:
         city = requested_city(conn, context["city"])
     view = compute(city, kind, mode, target, allowance)

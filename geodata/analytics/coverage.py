@@ -213,8 +213,10 @@ def coverage_curve(
 ) -> pd.DataFrame:
     """Area, population and incident shares for each budget (s): how coverage grows with
     the minutes allowed. ``cells`` and ``areas`` as in :class:`Coverage` (travel_s, code,
-    area_km2; code, population); incident_times_s as :func:`snap_times` returns."""
+    area_km2; code, population); incident_times_s as :func:`snap_times` returns. A share with
+    nothing to divide (no cells: a city without areas or roads) is NaN, not an error."""
     times = np.asarray(incident_times_s, dtype=float)
+    total_km2 = float(cells["area_km2"].sum())
     population = areas.set_index("code")["population"]
     known = population[(population > 0) & population.notna()]
     rows = []
@@ -226,8 +228,9 @@ def coverage_curve(
         rows.append(
             {
                 "budget_s": float(budget),
-                "area_share": float(cells["area_km2"].where(covered, 0.0).sum())
-                / float(cells["area_km2"].sum()),
+                "area_share": float(cells["area_km2"].where(covered, 0.0).sum()) / total_km2
+                if total_km2 > 0
+                else np.nan,
                 "population_share": people / float(known.sum()) if len(known) else np.nan,
                 "incident_share": float((times <= budget).mean()) if len(times) else np.nan,
             }

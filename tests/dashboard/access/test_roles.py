@@ -145,3 +145,15 @@ def test_every_callback_of_every_page_is_guarded(trust: TrustCity) -> None:
                    if "callback" in spec and "_pages_" not in key}  # fmt: skip
     assert len(server_side) > 15
     assert [key for key, f in server_side.items() if not hasattr(f, "__tanggap_roles__")] == []
+
+
+def test_expensive_callbacks_are_limited_per_person(trust: TrustCity) -> None:
+    analyst = sign_in(trust.app.server.test_client(), trust.people["analyst"])
+    values = {"cv-agency.value": "fire", "cv-mode.value": "planned", "cv-target.value": None,
+              "cv-allowance.value": None,
+              "cv-context.data": {"city": trust.city_code, "language": "en"}}  # fmt: skip
+    codes = [run_callback(analyst, trust.app, "cv-gaps.children", values,
+                          ["cv-agency.value"])[0] for _ in range(62)]  # fmt: skip
+    assert codes[:60] == [200] * 60 and codes[60:] == [429, 429]
+    other = sign_in(trust.app.server.test_client(), trust.people["planner"])
+    assert run_callback(other, trust.app, "cv-gaps.children", values, ["cv-agency.value"])[0] == 200

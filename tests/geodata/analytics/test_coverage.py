@@ -114,3 +114,13 @@ def test_coverage_grows_with_the_time_allowed(seed: int, budgets: list[float]) -
     at_budget = coverage_curve(result.cells, result.areas, incidents, [600.0]).iloc[0]
     assert at_budget["area_share"] == pytest.approx(result.summary.area_share)
     assert at_budget["population_share"] == pytest.approx(result.summary.population_share)
+
+
+def test_a_city_without_areas_has_an_empty_curve_not_an_error() -> None:
+    from geodata.analytics.coverage import coverage_curve
+
+    cells = pd.DataFrame({"travel_s": [], "code": [], "area_km2": []})
+    areas = pd.DataFrame({"code": [], "population": []})
+    curve = coverage_curve(cells, areas, [], [0, 300, 600])
+    assert list(curve["budget_s"]) == [0, 300, 600]
+    assert curve[["area_share", "population_share", "incident_share"]].isna().all().all()
