@@ -72,8 +72,8 @@ def open_city(feed: LiveFeed, lang: str | None, code: str | None) -> CityContext
                 incidents=gpd.GeoDataFrame(geometry=[], crs=4326),
                 timezone=city.timezone,
             )
-    except OperationalError as error:
-        return word("app.database_unavailable", language, error=error.orig)
+    except OperationalError:
+        return word("app.database_unavailable", language)
     bounds = {
         str(name): tuple(float(v) for v in geometry.bounds)
         for name, geometry in zip(kecamatan["name"], kecamatan.geometry, strict=True)

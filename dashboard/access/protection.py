@@ -24,6 +24,7 @@ from flask import Flask, Response, current_app, jsonify, request
 from flask_limiter import Limiter
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 
 import geodata.db.rate_limits  # noqa: F401 (registers the tanggap+postgresql scheme)
 from geodata.settings import Settings
@@ -177,6 +178,10 @@ def install_protection(
     @server.errorhandler(429)
     def too_many(error: Any) -> tuple[Response, int]:
         return problem(429, "rate_limited", None, f"too many requests: {error.description}")
+
+    @server.errorhandler(OperationalError)
+    def database_away(_: OperationalError) -> tuple[Response, int]:
+        return unavailable()  # a page or callback that met a database gone away: never a 500
 
     @server.errorhandler(RecursionError)
     def too_deep(_: Any) -> tuple[Response, int]:

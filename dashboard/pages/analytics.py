@@ -206,8 +206,8 @@ def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any
                 return html.Div(word("app.no_city", language), className="notice")
             days = data_days(conn, summary)
             kecamatan = map_queries.area_outlines(conn, summary.id, "kecamatan")
-    except OperationalError as error:
-        return html.Div(word("app.database_unavailable", language, error=error.orig),
+    except OperationalError:
+        return html.Div(word("app.database_unavailable", language),
                         className="notice error")  # fmt: skip
     today = datetime.now(UTC).astimezone(ZoneInfo(summary.timezone)).date()
     first, last = default_period(days, today, DEFAULT_DAYS)

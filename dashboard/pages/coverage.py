@@ -118,8 +118,8 @@ def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any
     try:
         with current_engine().connect() as conn:
             summary = reachable_city(conn, city, settings.default_city)
-    except OperationalError as error:
-        return html.Div(word("app.database_unavailable", language, error=error.orig),
+    except OperationalError:
+        return html.Div(word("app.database_unavailable", language),
                         className="notice error")  # fmt: skip
     if summary is None:
         return html.Div(word("app.no_city", language), className="notice")

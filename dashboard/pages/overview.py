@@ -66,10 +66,8 @@ def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any
                 return html.Div(word("app.no_city", language), className="notice")
             since = now - timedelta(hours=settings.recent_hours)
             layers = load_city_map(conn, summary, since)
-    except OperationalError as error:
-        return html.Div(
-            word("app.database_unavailable", language, error=error.orig), className="notice error"
-        )
+    except OperationalError:
+        return html.Div(word("app.database_unavailable", language), className="notice error")
     view = MapView(*summary.center, zoom=zoom_for_bounds(summary.bounds))
     figure = city_map_figure(layers, view, now=now, language=language, basemap=settings.basemap)
     banner = (

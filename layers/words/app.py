@@ -19,8 +19,8 @@ WORDS: Words = {
     },
     "language_switch": {"id": "English", "en": "Bahasa Indonesia"},
     "database_unavailable": {
-        "id": "Basis data tidak dapat dihubungi: {error}",
-        "en": "The database cannot be reached: {error}",
+        "id": "Basis data sementara tidak dapat dihubungi; halaman mencoba lagi sebentar lagi.",
+        "en": "The database cannot be reached right now; try again shortly.",
     },
     "title": {"id": "Tanggap — Pusat Komando 112", "en": "Tanggap — 112 Command Center"},
     "page_overview": {"id": "Peta kota", "en": "City map"},
