@@ -40,7 +40,7 @@ AREA_MARGIN_DEG = 0.2
 WORKER_HEADER = "X-Tanggap-Worker"
 #: Endpoints open without a token, and those that also take it as a ``token`` parameter
 #: (devices such as the Traccar Client app can only put it in their URL).
-PUBLIC_ENDPOINTS = frozenset({"openapi", "basemap_layer"})
+PUBLIC_ENDPOINTS = frozenset({"openapi"})
 QUERY_TOKEN_ENDPOINTS = frozenset({"report_osmand"})
 M = TypeVar("M", bound=BaseModel)
 

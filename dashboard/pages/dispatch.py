@@ -9,16 +9,15 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 from sqlalchemy import Connection
 
 from dashboard.app import current_engine, current_settings
-from dashboard.page_parts import top_bar
+from dashboard.page_parts import city_background, top_bar
 from geodata import map_queries
 from geodata.operations.dispatching import DispatchError, UnitUnavailableError, assign_unit
-from geodata.routing.network_search import bbox_around
 from geodata.routing.recommend import IncidentRecommendation, recommend_units
+from layers.city_map import OFFLINE_BASEMAP
 from layers.dispatch_view import (
     DispatchTarget,
     dispatch_heading,
     dispatch_map_figure,
-    map_reach_m,
     option_rows,
 )
 from layers.words import (
@@ -132,11 +131,11 @@ def render_options(incident_id: int | None, _: int, language: Language) -> Any:
             return f"#{incident_id}", {}, []
         options = recommendation.to_frame()
         lon, lat = recommendation.lon, recommendation.lat
-        reach = bbox_around(lon, lat, map_reach_m(options))
-        roads = map_queries.road_lines(conn, recommendation.city_id, reach)
     title, heading = dispatch_heading(incident_id, recommendation.category,
                                       recommendation.snap_distance_m, language)  # fmt: skip
-    figure = dispatch_map_figure(DispatchTarget(lon, lat, title), options, roads, language=language)
+    background = city_background(OFFLINE_BASEMAP)
+    figure = dispatch_map_figure(DispatchTarget(lon, lat, title), options, background,
+                                 language=language)  # fmt: skip
     tables = [_options_table(kind, options[options["agency_kind"] == kind], language)
               for kind in recommendation.options]  # fmt: skip
     return heading, figure, tables

@@ -452,6 +452,40 @@ class LiveSnapshot(Base):
     epoch: Mapped[int] = mapped_column(BigInteger)
     built_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     payload: Mapped[bytes] = mapped_column(LargeBinary)
+    #: The version the full ``payload`` holds; ``version`` is ahead by ``live_deltas``.
+    payload_version: Mapped[int] = mapped_column(BigInteger, server_default="0")
+
+    __table_args__ = ({"prefixes": ["UNLOGGED"]},)
+
+
+class LiveDelta(Base):
+    """The live picture's slots that changed in one version (see :mod:`geodata.live.store`):
+    a viewer holding the version before catches up by this row alone. UNLOGGED, derived."""
+
+    __tablename__ = "live_deltas"
+
+    city_id: Mapped[int] = mapped_column(
+        ForeignKey("cities.id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    epoch: Mapped[int] = mapped_column(BigInteger)
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
+
+    __table_args__ = ({"prefixes": ["UNLOGGED"]},)
+
+
+class MapTile(Base):
+    """A built basemap vector tile (see :mod:`geodata.map_tiles`), shared by every worker;
+    emptied by statement triggers when cities, areas or roads change (migration 0007)."""
+
+    __tablename__ = "map_tiles"
+
+    layer: Mapped[str] = mapped_column(String(32), primary_key=True)
+    z: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
+    x: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    y: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    body: Mapped[bytes] = mapped_column(LargeBinary, comment="MVT protobuf")
+    etag: Mapped[str] = mapped_column(String(32))
 
     __table_args__ = ({"prefixes": ["UNLOGGED"]},)
 
