@@ -130,22 +130,23 @@ def wall_page_data(context: CityContext) -> dict[str, Any]:
 @dash.callback(
     Output("wall-packed", "data"),
     Output("wall-viewer", "data"),
+    Output("wall-tiles", "children"),
     Input("wall-context", "data"),
 )
-def first_view(page: Any) -> tuple[Any, Any]:
-    """The whole map once the wall is up (no figure data in the page); the headline tiles
-    follow with the first tick (the viewer holds no headline yet)."""
+def first_view(page: Any) -> tuple[Any, Any, Any]:
+    """The whole map and the headline once the wall is up (no figure data in the page)."""
     state = current_feed().state(page["city_id"])
     if state is None:
-        return no_update, no_update
+        return no_update, no_update, no_update
     style = LiveMapStyle(basemap=page["basemap"], palette=DARK_BASEMAP, marker_scale=1.5,
                          hover="skip")  # fmt: skip
     figure = live_map_figure(city_background(page["basemap"], DARK_BASEMAP), frames_of(state),
                              MapView(*page["view"]), language=page["language"],
                              style=style)  # fmt: skip
     figure.update_layout(map={"uirevision": "wall-0"})
-    viewer = {"key": viewer_key(state), "version": state.version, "epoch": state.epoch}
-    return packed_figure(figure), viewer
+    viewer = {"key": viewer_key(state), "version": state.version, "epoch": state.epoch,
+              "headline": headline_key(state)}  # fmt: skip
+    return packed_figure(figure), viewer, headline_tiles(state, page["language"])
 
 
 clientside_callback(
@@ -172,7 +173,7 @@ clientside_callback(
     Output("wall-map", "figure", allow_duplicate=True),
     Output("wall-packed", "data", allow_duplicate=True),
     Output("wall-viewer", "data", allow_duplicate=True),
-    Output("wall-tiles", "children"),
+    Output("wall-tiles", "children", allow_duplicate=True),
     Output("wall-alert-data", "data"),
     Input("wall-tick", "n_intervals"),
     State("wall-viewer", "data"),
