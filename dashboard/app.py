@@ -37,8 +37,10 @@ def create_app(settings: Settings) -> dash.Dash:
         # browser asks): Plotly's bundle alone is 4.6 MB raw, about 1.4 MB compressed.
         compress=True,
     )
-    app.server.config["COMPRESS_MIMETYPES"] = [*app.server.config.get("COMPRESS_MIMETYPES", []),
-                                               "application/vnd.mapbox-vector-tile"]
+    app.server.config["COMPRESS_MIMETYPES"] = [
+        *app.server.config.get("COMPRESS_MIMETYPES", []),
+        "application/vnd.mapbox-vector-tile",
+    ]
     app.server.config["TANGGAP_SETTINGS"] = settings
     app.server.config["TANGGAP_ENGINE"] = make_engine(settings.database_url)
     register_api(app.server)
