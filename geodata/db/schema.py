@@ -474,6 +474,24 @@ class LiveDelta(Base):
     __table_args__ = ({"prefixes": ["UNLOGGED"]},)
 
 
+class RoadGraphRow(Base):
+    """One profile's reversed road graph, packed (see :mod:`geodata.routing.graph_store`):
+    derived data, emptied by a statement trigger whenever ``road_routing_edges`` changes."""
+
+    __tablename__ = "road_graphs"
+
+    city_id: Mapped[int] = mapped_column(
+        ForeignKey("cities.id", ondelete="CASCADE"), primary_key=True
+    )
+    profile: Mapped[str] = mapped_column(String(16), primary_key=True)
+    node_ids: Mapped[bytes] = mapped_column(LargeBinary, comment="int64 LE, sorted")
+    indptr: Mapped[bytes] = mapped_column(LargeBinary, comment="int32 LE, CSR rows")
+    indices: Mapped[bytes] = mapped_column(LargeBinary, comment="int32 LE, CSR columns")
+    weights: Mapped[bytes] = mapped_column(LargeBinary, comment="float64 LE, seconds")
+
+    __table_args__ = ({"prefixes": ["UNLOGGED"]},)
+
+
 class MapTile(Base):
     """A built basemap vector tile (see :mod:`geodata.map_tiles`), shared by every worker;
     emptied by statement triggers when cities, areas or roads change (migration 0007)."""

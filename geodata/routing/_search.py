@@ -11,13 +11,12 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from geodata.routing.graph_store import ReverseGraph, reverse_graph
 from geodata.routing.network_search import (
     EVERYTHING_S,
     MAX_SNAP_M,
     Snap,
     bbox_around,
-    reverse_travel_times,
-    reverse_travel_times_many,
     snap_points,
     time_to_target,
     top_speed_ms,
@@ -49,6 +48,20 @@ _NETWORK_EXTENT = text(
 )
 
 
+GraphLookup = Callable[[int, str], Callable[[], ReverseGraph]]
+
+
+def graph_lookup(conn: Connection) -> GraphLookup:
+    """(city, profile) → a reader of that reversed graph, read at most once for the life of
+    the lookup and only if a search needs it."""
+
+    @functools.cache
+    def read(city_id: int, profile: str) -> ReverseGraph:
+        return reverse_graph(conn, city_id, profile)
+
+    return lambda city_id, profile: functools.partial(read, city_id, profile)
+
+
 @dataclass
 class ProfileSearch:
     """The search of one incident for the candidates of one vehicle profile."""
@@ -59,6 +72,7 @@ class ProfileSearch:
     target: Snap
     candidates: list[Any]
     network_bbox: Callable[[], tuple[float, float, float, float]]
+    graph: Callable[[], ReverseGraph]
     attempted: set[int] = field(default_factory=set)
     snaps: dict[int, Snap] = field(default_factory=dict)
     timed: dict[int, tuple[float, int]] = field(default_factory=dict)
@@ -73,9 +87,7 @@ class ProfileSearch:
         while True:
             self.snaps.update(snap_points(self.conn, self.incident.city_id, self.profile,
                                           self.reach()))  # fmt: skip
-            times = reverse_travel_times(self.conn, self.profile, self.target, self.exits(),
-                                         limit_s=self.limit_s, bbox=self.bbox)  # fmt: skip
-            if self.take(times):
+            if self.take(self.times()):
                 return
             self.limit_s *= 2
 
@@ -109,6 +121,15 @@ class ProfileSearch:
 
     def exits(self) -> list[int]:
         return [node for snap in self.snaps.values() for node in (snap.source, snap.target)]
+
+    def times(self) -> dict[int, float]:
+        """Seconds from each snapped unit's exit nodes to the target, those within the limit
+        (exact: a Dijkstra on the whole reversed graph, stopped at the limit)."""
+        arrivals = {self.target.source: self.target.frac * self.target.cost_s}
+        if self.target.reverse_cost_s >= 0:
+            back = (1 - self.target.frac) * self.target.reverse_cost_s
+            arrivals[self.target.target] = min(back, arrivals.get(self.target.target, back))
+        return self.graph().times_to(arrivals, set(self.exits()), self.limit_s)
 
     def take(self, times: dict[int, float]) -> bool:
         """Keep the times within the limit; whether the search is done."""
@@ -151,9 +172,9 @@ def run_together(
     """Run many incidents' searches of one profile in shared rounds.
 
     Each search takes the same steps as :meth:`ProfileSearch.run` alone (its own limits,
-    box, snap reach and the times within its limit, hence the same exact answer); a round
-    snaps the units newly in reach of any search once, and searches every unfinished
-    incident in one multi-start statement over the union of their boxes.
+    snap reach and the times within its limit, hence the same exact answer); they share the
+    profile's graph (read once, see :mod:`geodata.routing.graph_store`) and, per round, one
+    statement snapping the units newly in reach of any of them (each unit once).
     """
     for search in searches:
         search.start(k)
@@ -165,18 +186,10 @@ def run_together(
         wanted = {u: p for new in reached for u, p in new.items() if u not in tried}
         tried |= set(wanted)
         shared.update(snap_points(conn, city_id, profile, wanted))
+        unfinished = []
         for search, new in zip(active, reached, strict=True):
             search.snaps.update({u: shared[u] for u in new if u in shared})
-        whole = any(search.bbox is None for search in active)
-        times = reverse_travel_times_many(
-            conn, profile, [search.target for search in active],
-            {node for search in active for node in search.exits()},
-            limit_s=max(search.limit_s for search in active),
-            bboxes=None if whole else [search.bbox for search in active],  # type: ignore[misc]
-        )  # fmt: skip
-        unfinished = []
-        for search, found in zip(active, times, strict=True):
-            if not search.take(found):
+            if not search.take(search.times()):
                 search.limit_s *= 2
                 unfinished.append(search)
         active = unfinished

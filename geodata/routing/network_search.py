@@ -10,7 +10,7 @@ path of time ≤ ``limit_s`` lies inside that disk, so every time ≤ ``limit_s`
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
@@ -22,8 +22,6 @@ __all__ = [
     "MAX_SNAP_M",
     "Snap",
     "bbox_around",
-    "reverse_travel_times",
-    "reverse_travel_times_many",
     "route_paths",
     "snap_points",
     "time_to_target",
@@ -136,92 +134,6 @@ def _reversed_edges_sql(
         f"e.reverse_cost_s AS reverse_cost FROM road_routing_edges e WHERE {where} "
         "UNION ALL " + " UNION ALL ".join(virtual)
     )
-
-
-def reverse_travel_times(
-    conn: Connection,
-    profile: str,
-    target: Snap,
-    nodes: Iterable[int],
-    *,
-    limit_s: float,
-    bbox: tuple[float, float, float, float] | None,
-) -> dict[int, float]:
-    """Seconds from each of ``nodes`` to ``target``, for those reachable within ``limit_s``."""
-    wanted = sorted(set(nodes))
-    if not wanted:
-        return {}
-    rows = conn.execute(
-        text(
-            "SELECT node, agg_cost FROM pgr_drivingDistance(:edges, -1::bigint, "
-            "CAST(:limit AS float8), directed => true) WHERE node = ANY(:nodes)"
-        ),
-        {"edges": _reversed_edges_sql(profile, target, bbox), "limit": limit_s, "nodes": wanted},
-    ).all()
-    return {int(row.node): float(row.agg_cost) for row in rows}
-
-
-def _virtual_arrivals(index: int, target: Snap) -> list[str]:
-    """The edges joining target ``index`` (vertex −(index + 1)) to its edge's ends, reversed."""
-    vertex = -(index + 1)
-    base = -1_000_000 - 2 * index  # ids no real edge and no other target uses
-    rows = [
-        f"SELECT {base}::bigint, {vertex}::bigint, {int(target.source)}::bigint, "
-        f"{target.frac * target.cost_s!r}::float8, -1::float8"
-    ]
-    if target.reverse_cost_s >= 0:
-        rows.append(
-            f"SELECT {base - 1}::bigint, {vertex}::bigint, {int(target.target)}::bigint, "
-            f"{(1 - target.frac) * target.reverse_cost_s!r}::float8, -1::float8"
-        )
-    return rows
-
-
-def reverse_travel_times_many(
-    conn: Connection,
-    profile: str,
-    targets: list[Snap],
-    nodes: Iterable[int],
-    *,
-    limit_s: float,
-    bboxes: list[tuple[float, float, float, float]] | None,
-) -> list[dict[int, float]]:
-    """:func:`reverse_travel_times` for many targets at once: one graph (the edges inside any
-    of ``bboxes``, or all with None) and one multi-start ``pgr_drivingDistance``.
-
-    Each box must hold its target's disk of radius ``limit_s · v_max`` (plus its snap):
-    every path of time ≤ ``limit_s`` to that target lies inside it and so in the union,
-    so every time ≤ ``limit_s`` is exact, as for a single target.
-    """
-    wanted = sorted(set(nodes))
-    if not wanted or not targets:
-        return [{} for _ in targets]
-    where = f"e.profile = '{VehicleProfile(profile).value}'"
-    if bboxes is not None:
-        boxes = " OR ".join(
-            "e.geom && ST_MakeEnvelope({:.8f}, {:.8f}, {:.8f}, {:.8f}, 4326)".format(*box)
-            for box in bboxes
-        )
-        where += f" AND ({boxes})"
-    virtual = [row for i, target in enumerate(targets) for row in _virtual_arrivals(i, target)]
-    edges = (
-        "SELECT e.id, e.target AS source, e.source AS target, e.cost_s AS cost, "
-        f"e.reverse_cost_s AS reverse_cost FROM road_routing_edges e WHERE {where} "
-        "UNION ALL " + " UNION ALL ".join(virtual)
-    )
-    rows = conn.execute(
-        text(
-            "SELECT from_v, node, agg_cost FROM pgr_drivingDistance(:edges, "
-            "CAST(:starts AS bigint[]), CAST(:limit AS float8), directed => true) "
-            "WHERE node = ANY(:nodes)"
-        ),
-        {"edges": edges, "starts": [-(i + 1) for i in range(len(targets))], "limit": limit_s,
-         "nodes": wanted},
-    ).all()  # fmt: skip
-    found: list[dict[int, float]] = [{} for _ in targets]
-    for row in rows:
-        found[-int(row.from_v) - 1][int(row.node)] = float(row.agg_cost)
-    return found
 
 
 def time_to_target(

@@ -19,8 +19,10 @@ not ranked needs ≥ the k-th ranked time. Distances get 1 % slack for the plana
 along curved edges.
 
 Cost per incident: one statement for the candidates, one per vehicle profile to snap the
-incident and one to snap the candidate units, and one ``pgr_drivingDistance`` on the
-bounded subgraph per profile (more only when the first limit was too small).
+incident and one to snap the candidate units, one binary read of the profile's packed graph
+(:mod:`geodata.routing.graph_store`) and a Dijkstra stopped at the limit per profile (more
+only when the first limit was too small). :func:`recommend_surge` shares all but the last
+across many incidents.
 """
 
 from __future__ import annotations
@@ -35,7 +37,13 @@ import pandas as pd
 from sqlalchemy import Connection, text
 
 from geodata.responders import responding_kinds
-from geodata.routing._search import ProfileSearch, extent_lookup, run_together
+from geodata.routing._search import (
+    GraphLookup,
+    ProfileSearch,
+    extent_lookup,
+    graph_lookup,
+    run_together,
+)
 from geodata.routing.network_search import route_paths, snap_points
 from geodata.routing.vehicle_profiles import AGENCY_PROFILE
 
@@ -137,6 +145,7 @@ def recommend_units(
     order = {incident_id: index for index, incident_id in enumerate(incident_ids)}
     incidents = conn.execute(_INCIDENTS, {"ids": list(incident_ids)}).all()
     network_extent = extent_lookup(conn)
+    graphs = graph_lookup(conn)
 
     return [
         _recommend_one(
@@ -146,6 +155,7 @@ def recommend_units(
             k,
             with_routes,
             functools.partial(network_extent, incident.city_id),
+            graphs,
         )
         for incident in sorted(incidents, key=lambda row: order[row.id])
     ]
@@ -158,6 +168,7 @@ def _recommend_one(
     k: int,
     with_routes: bool,
     network_bbox: Callable[[], tuple[float, float, float, float]],
+    graphs: GraphLookup,
 ) -> IncidentRecommendation:
     kinds = responding_kinds(incident.category, response_agencies)
     candidates = conn.execute(
@@ -179,7 +190,8 @@ def _recommend_one(
                 options[candidate.agency_kind].append(_option(candidate, "unreachable"))
             continue
         snap_distance_m = target[0].snap_m
-        search = ProfileSearch(conn, incident, profile, target[0], group, network_bbox)
+        search = ProfileSearch(conn, incident, profile, target[0], group, network_bbox,
+                               graphs(incident.city_id, profile))  # fmt: skip
         search.run(k)
         routes = {}
         if with_routes:
@@ -237,10 +249,8 @@ def recommend_surge(
     incident's search runs the same limits, boxes and snaps, so it is exact by the same
     bound. Shared: one statement for every incident's candidates; per city and vehicle
     profile one statement snapping all the incidents; then, per round of limits, one
-    statement snapping the units newly in reach of any incident (each unit once) and one
-    multi-start ``pgr_drivingDistance`` on the union of the incidents' boxes
-    (:func:`~geodata.routing.network_search.reverse_travel_times_many`), instead of one
-    graph built and searched per incident.
+    statement snapping the units newly in reach of any incident (each unit once); and the
+    profile's graph, read once (:mod:`geodata.routing.graph_store`) for all of them.
     """
     order = {incident_id: index for index, incident_id in enumerate(incident_ids)}
     incidents = sorted(conn.execute(_INCIDENTS, {"ids": list(incident_ids)}).all(),
@@ -251,13 +261,14 @@ def recommend_surge(
         "ids": [i.id for i in incidents], "lons": [i.lon for i in incidents],
         "lats": [i.lat for i in incidents], "cities": [i.city_id for i in incidents],
         "kinds": [",".join(kinds_of[i.id]) for i in incidents],
-    }):  # fmt: skip
+    }).all():  # fmt: skip
         candidates[row.incident_id].append(row)
     options: dict[int, dict[str, list[UnitOption]]] = {
         i.id: {kind: [] for kind in kinds_of[i.id]} for i in incidents
     }
     snap_m: dict[int, float | None] = dict.fromkeys(candidates)
     extent = extent_lookup(conn)
+    graphs = graph_lookup(conn)
     for city_id, profile in sorted(
         {(i.city_id, c.vehicle_profile) for i in incidents for c in candidates[i.id]}
     ):
@@ -278,7 +289,7 @@ def recommend_surge(
             snap_m[incident.id] = target.snap_m
             searches[incident.id] = ProfileSearch(
                 conn, incident, profile, target, groups[incident.id],
-                functools.partial(extent, city_id),
+                functools.partial(extent, city_id), graphs(city_id, profile),
             )  # fmt: skip
         run_together(conn, city_id, profile, list(searches.values()), k)
         for incident_id, search in searches.items():
@@ -413,7 +424,8 @@ def nearest_stations(
         target = snap_points(conn, city_id, profile, {0: (lon, lat)})
         best: tuple[float, Any] | None = None
         if target:
-            search = ProfileSearch(conn, point, profile, target[0], group, network_extent)
+            search = ProfileSearch(conn, point, profile, target[0], group, network_extent,
+                                   graph_lookup(conn)(city_id, profile))  # fmt: skip
             search.run(1)
             reached = [(search.timed[s.unit_id][0], s) for s in group if s.unit_id in search.timed]
             if reached:

@@ -14,7 +14,7 @@ TABLES = {
     "cities", "admin_areas", "agencies", "stations", "units", "incidents", "incident_callers",
     "dispatches", "audit_log", "road_nodes", "road_edges", "road_edge_costs",
     "road_routing_edges", "api_tokens", "unit_positions", "live_snapshots", "live_deltas",
-    "map_tiles",
+    "map_tiles", "road_graphs",
 }  # fmt: skip
 
 
