@@ -480,11 +480,12 @@ class RoadGraphRow(Base):
 
     __tablename__ = "road_graphs"
 
-    city_id: Mapped[int] = mapped_column(
-        ForeignKey("cities.id", ondelete="CASCADE"), primary_key=True
-    )
+    #: No foreign key: see geodata.routing.graph_store (emptied with the routing edges).
+    city_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     profile: Mapped[str] = mapped_column(String(16), primary_key=True)
     node_ids: Mapped[bytes] = mapped_column(LargeBinary, comment="int64 LE, sorted")
+    lon: Mapped[bytes] = mapped_column(LargeBinary, comment="float64 LE, degrees")
+    lat: Mapped[bytes] = mapped_column(LargeBinary, comment="float64 LE, degrees")
     indptr: Mapped[bytes] = mapped_column(LargeBinary, comment="int32 LE, CSR rows")
     indices: Mapped[bytes] = mapped_column(LargeBinary, comment="int32 LE, CSR columns")
     weights: Mapped[bytes] = mapped_column(LargeBinary, comment="float64 LE, seconds")

@@ -10,8 +10,12 @@ often as the limit doubles and for as many incidents as share the read (a surge)
 
 The row is derived data: a statement trigger on ``road_routing_edges`` deletes a city's
 rows whenever its routing edges change, and the next reader rebuilds it from the tables
-(:class:`~geodata.routing.road_graph.RoadGraph`, two statements) and stores it inside its
-own transaction (a savepoint; kept when that transaction commits).
+(:class:`~geodata.routing.road_graph.RoadGraph`, two statements) and stores it in a short
+transaction of its own (so a page that only reads still leaves it for the next). The row
+has no foreign key (so storing never waits on a caller's uncommitted city); a city's
+deletion removes its routing edges, and with them every stored graph. A graph built from
+edges that changed while it was being stored stays until the next change: networks change
+by imports, not while dispatching.
 """
 
 from __future__ import annotations
@@ -23,14 +27,16 @@ import numpy as np
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import dijkstra
 from sqlalchemy import Connection, text
+from sqlalchemy.exc import DBAPIError
 
 from geodata.routing.road_graph import RoadGraph
 from geodata.vocabulary import VehicleProfile
 
 __all__ = ["ReverseGraph", "reverse_graph"]
 
+_COLUMNS = ("node_ids", "lon", "lat", "indptr", "indices", "weights")
 _READ = (
-    "SELECT node_ids, indptr, indices, weights FROM road_graphs "
+    "SELECT node_ids, lon, lat, indptr, indices, weights FROM road_graphs "
     "WHERE city_id = %(city_id)s AND profile = %(profile)s"
 )
 
@@ -46,7 +52,15 @@ class ReverseGraph:
     """
 
     node_ids: np.ndarray
+    lon: np.ndarray
+    lat: np.ndarray
     arcs: csr_array
+
+    def forward(self) -> csr_array:
+        """The network the right way round (row = where one leaves from), without the
+        target row: for searches *from* places, such as the travel-time surface."""
+        n = len(self.node_ids)
+        return csr_array(self.arcs[:n, :n].T)
 
     def times_to(
         self, arrivals: dict[int, float], wanted: set[int], limit_s: float
@@ -79,18 +93,22 @@ class ReverseGraph:
         return np.where(self.node_ids[rows] == node_ids, rows, -1) if len(rows) else rows
 
 
-def _packed(graph: RoadGraph) -> tuple[bytes, bytes, bytes, bytes]:
+def _packed(graph: RoadGraph) -> tuple[bytes, ...]:
     reverse = csr_array(graph.arcs.T)  # row = arrival node, columns = where one comes from
     reverse.sort_indices()
     return (
         graph.node_ids.astype("<i8").tobytes(),
+        graph.lon.astype("<f8").tobytes(),
+        graph.lat.astype("<f8").tobytes(),
         reverse.indptr.astype("<i4").tobytes(),
         reverse.indices.astype("<i4").tobytes(),
         reverse.data.astype("<f8").tobytes(),
     )
 
 
-def _unpacked(node_ids: bytes, indptr: bytes, indices: bytes, weights: bytes) -> ReverseGraph:
+def _unpacked(
+    node_ids: bytes, lon: bytes, lat: bytes, indptr: bytes, indices: bytes, weights: bytes
+) -> ReverseGraph:
     """The stored graph with its target row appended (arrays in SciPy's own types, so that a
     search converts nothing)."""
     ids = np.frombuffer(node_ids, dtype="<i8").astype(np.int64)
@@ -99,7 +117,8 @@ def _unpacked(node_ids: bytes, indptr: bytes, indices: bytes, weights: bytes) ->
     columns = np.concatenate([np.frombuffer(indices, dtype="<i4"), [n, n]]).astype(np.int32)
     seconds = np.concatenate([np.frombuffer(weights, dtype="<f8"), [0.0, 0.0]])
     pointers = np.concatenate([row_starts, [row_starts[-1] + 2]]).astype(np.int32)
-    return ReverseGraph(ids, csr_array((seconds, columns, pointers), shape=(n + 1, n + 1)))
+    arcs = csr_array((seconds, columns, pointers), shape=(n + 1, n + 1))
+    return ReverseGraph(ids, np.frombuffer(lon, dtype="<f8"), np.frombuffer(lat, dtype="<f8"), arcs)
 
 
 def reverse_graph(conn: Connection, city_id: int, profile: str) -> ReverseGraph:
@@ -116,13 +135,17 @@ def reverse_graph(conn: Connection, city_id: int, profile: str) -> ReverseGraph:
         row = cursor.fetchone()
     if row is not None:
         return _unpacked(*(bytes(part) for part in row))
-    node_ids, indptr, indices, weights = _packed(RoadGraph.from_database(conn, city_id, profile))
-    with conn.begin_nested():
-        conn.execute(
-            text("INSERT INTO road_graphs (city_id, profile, node_ids, indptr, indices, weights) "
-                 "VALUES (:city_id, :profile, :node_ids, :indptr, :indices, :weights) "
-                 "ON CONFLICT (city_id, profile) DO NOTHING"),
-            {**key, "node_ids": node_ids, "indptr": indptr, "indices": indices,
-             "weights": weights},
-        )  # fmt: skip
-    return _unpacked(node_ids, indptr, indices, weights)
+    parts = _packed(RoadGraph.from_database(conn, city_id, profile))
+    try:  # its own short transaction: kept whether or not the caller's commits
+        with conn.engine.begin() as writer:
+            # Never wait on the caller's own transaction (which may hold the old row).
+            writer.execute(text("SET LOCAL lock_timeout = '1s'"))
+            writer.execute(
+                text(f"INSERT INTO road_graphs (city_id, profile, {', '.join(_COLUMNS)}) "
+                     f"VALUES (:city_id, :profile, {', '.join(':' + c for c in _COLUMNS)}) "
+                     "ON CONFLICT (city_id, profile) DO NOTHING"),
+                {**key, **dict(zip(_COLUMNS, parts, strict=True))},
+            )  # fmt: skip
+    except DBAPIError:  # not stored this time (e.g. the database is read-only): rebuilt later
+        pass
+    return _unpacked(*parts)

@@ -60,3 +60,15 @@ def test_times_to_a_point_on_a_one_way_line_are_exact_and_bounded(engine: Engine
     )
     assert graph.times_to(arrivals, {101, 102, 103}, limit_s=10) == pytest.approx({102: 4.0})
     assert graph.times_to({999: 1.0}, {101}, limit_s=100) == {}  # not a node of the city
+
+
+def test_a_caller_holding_the_old_row_gets_its_graph_without_waiting(engine: Engine) -> None:
+    with engine.begin() as conn:
+        city_id = store_city(conn, grid_city(np.random.default_rng(4), 4, oneway_share=0.0,
+                                             drop_share=0.0))  # fmt: skip
+    with engine.connect() as conn:
+        reverse_graph(conn, city_id, "car")  # stored by its own transaction
+        conn.execute(text("UPDATE road_edge_costs SET cost_s = cost_s + 1"))  # deletes the row
+        rebuilt = reverse_graph(conn, city_id, "car")  # the writer may not replace it: no wait
+        assert rebuilt.arcs.nnz > 0
+        conn.rollback()

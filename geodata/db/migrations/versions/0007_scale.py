@@ -64,14 +64,15 @@ def upgrade() -> None:
         sa.Column("city_id", sa.Integer(), nullable=False),
         sa.Column("profile", sa.String(length=16), nullable=False),
         sa.Column("node_ids", sa.LargeBinary(), nullable=False, comment="int64 LE, sorted"),
+        sa.Column("lon", sa.LargeBinary(), nullable=False, comment="float64 LE, degrees"),
+        sa.Column("lat", sa.LargeBinary(), nullable=False, comment="float64 LE, degrees"),
         sa.Column("indptr", sa.LargeBinary(), nullable=False, comment="int32 LE, CSR rows"),
         sa.Column("indices", sa.LargeBinary(), nullable=False, comment="int32 LE, CSR columns"),
         sa.Column("weights", sa.LargeBinary(), nullable=False, comment="float64 LE, seconds"),
-        sa.ForeignKeyConstraint(["city_id"], ["cities.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("city_id", "profile"),
         prefixes=["UNLOGGED"],
     )
-    for column in ("node_ids", "indptr", "indices", "weights"):
+    for column in ("node_ids", "lon", "lat", "indptr", "indices", "weights"):
         op.execute(f"ALTER TABLE road_graphs ALTER COLUMN {column} SET STORAGE EXTERNAL")
     op.execute(
         "CREATE FUNCTION tanggap_clear_road_graphs() RETURNS trigger LANGUAGE plpgsql AS $$ "
