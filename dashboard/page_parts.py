@@ -9,6 +9,7 @@ from typing import Any
 from dash import dcc, html
 
 from dashboard.api.tiles import tile_urls
+from dashboard.app import current_settings
 from dashboard.navigation import nav_links
 from geodata.map_queries import CitySummary
 from geodata.map_tiles import MIN_ZOOM, TILE_LAYERS
@@ -55,7 +56,8 @@ def city_background(basemap: str, palette: BasemapPalette = LIGHT_BASEMAP) -> li
     a vector-tile layer the browser fetches from ``/tiles`` by what is in view (nothing of
     the city's geometry in the figure, whatever the city's size). Needs a request (the
     tiles' URLs are absolute, as the request reached us)."""
-    return basemap_layers(tile_urls(TILE_LAYERS), basemap, palette, MIN_ZOOM)
+    urls = tile_urls(TILE_LAYERS, current_settings().tile_url)
+    return basemap_layers(urls, basemap, palette, MIN_ZOOM)
 
 
 def synthetic_banner(city: CitySummary, language: Language) -> Any:

@@ -23,12 +23,14 @@ MAX_AGE_S = 3600
 MVT_TYPE = "application/vnd.mapbox-vector-tile"
 
 
-def tile_urls(names: Iterable[str]) -> dict[str, str]:
-    """Absolute tile URL templates ({z}/{x}/{y} left for MapLibre) of the named layers, as
-    the request reached us: MapLibre fetches tiles from a web worker, where a path has no
-    base."""
-    host = request.host_url.rstrip("/")
-    return {name: host + TILE_PATH.replace("{layer}", name) for name in names}
+def tile_urls(names: Iterable[str], template: str = "") -> dict[str, str]:
+    """Absolute tile URL templates ({z}/{x}/{y} left for MapLibre) of the named layers:
+    ``template`` (``Settings.tile_url``, a dedicated tile server) or, when empty, this app
+    as the request reached us (MapLibre fetches tiles from a web worker, where a path has
+    no base)."""
+    if not template:
+        template = request.host_url.rstrip("/") + TILE_PATH
+    return {name: template.replace("{layer}", name) for name in names}
 
 
 def _error(field: str, message: str, status: int) -> tuple[Response, int]:
