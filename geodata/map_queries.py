@@ -169,12 +169,14 @@ def recent_incidents(conn: Connection, city_id: int, since: datetime) -> gpd.Geo
 
 
 def open_incidents(
-    conn: Connection, city_id: int, *, emergencies_only: bool = True
+    conn: Connection, city_id: int, *, emergencies_only: bool = True, limit: int | None = None
 ) -> pd.DataFrame:
-    """Incidents not yet cleared, most urgent first (priority, then oldest), no caller data.
+    """Incidents not yet cleared, most urgent first (priority, then oldest), no caller data;
+    the first ``limit`` of them if given (a surge has thousands).
 
     Columns: incident_id, category, priority, status, received_at (UTC), address,
-    kelurahan, kecamatan, units (call signs on it), lon, lat.
+    kelurahan, kecamatan, units (call signs on it), lon, lat, total (open incidents in all,
+    whatever the limit).
     """
     filter_sql = "AND i.category = ANY(:emergency)" if emergencies_only else ""
     return pd.read_sql_query(
@@ -185,17 +187,19 @@ def open_incidents(
                    (SELECT string_agg(u.call_sign, ', ' ORDER BY u.call_sign)
                     FROM dispatches d JOIN units u ON u.id = d.unit_id
                     WHERE d.incident_id = i.id AND d.cleared_at IS NULL) AS units,
-                   ST_X(i.geom) AS lon, ST_Y(i.geom) AS lat
+                   ST_X(i.geom) AS lon, ST_Y(i.geom) AS lat, count(*) OVER () AS total
             FROM incidents i
             LEFT JOIN admin_areas kel ON kel.id = i.area_id
             LEFT JOIN admin_areas kec ON kec.id = kel.parent_id
             WHERE i.city_id = :city_id AND i.status <> 'cleared' {filter_sql}
             ORDER BY i.priority, i.received_at
+            LIMIT :limit
             """
         ),
         conn,
         params={
             "city_id": city_id,
             "emergency": sorted(c.value for c in EMERGENCY_CATEGORIES),
+            "limit": limit,
         },
     )

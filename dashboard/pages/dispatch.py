@@ -26,6 +26,9 @@ from layers.words import (
     word,
 )
 
+#: The most urgent open incidents listed (a surge has thousands; the rest wait their turn).
+QUEUE_ROWS = 200
+
 dash.register_page(__name__, path="/dispatch", title="Tanggap — Penugasan")
 
 
@@ -77,10 +80,11 @@ def render_queue(_: int | None, __: int, language: Language) -> Any:
         city = map_queries.city_summary(conn, settings.default_city)
         if city is None:
             return []
-        queue = map_queries.open_incidents(conn, city.id)
+        queue = map_queries.open_incidents(conn, city.id, limit=QUEUE_ROWS)
     if queue.empty:
         return html.P(word("dispatch.empty_queue", language))
-    return [
+    shown = word("live.shown", language, shown=len(queue), total=int(queue["total"].iloc[0]))
+    return [html.P(shown, className="queue-count"), *[
         html.Button(
             [html.Span(f"P{row.priority}", className=f"priority p{row.priority}"),
              html.Span(f"#{row.incident_id} {label('category', row.category, language)}",
@@ -92,7 +96,7 @@ def render_queue(_: int | None, __: int, language: Language) -> Any:
             className="incident-pick",
         )
         for row in queue.itertuples(index=False)
-    ]  # fmt: skip
+    ]]  # fmt: skip
 
 
 @callback(
