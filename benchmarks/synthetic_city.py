@@ -10,14 +10,21 @@ SPACING_DEG = 0.00072  # ≈ 80 m between intersections
 ORIGIN = (105.20, -5.20)
 
 
-def grid_network(side: int, seed: int = 7) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+def grid_network(
+    side: int,
+    seed: int = 7,
+    *,
+    spacing_deg: float = SPACING_DEG,
+    origin: tuple[float, float] = ORIGIN,
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """``side × side`` jittered intersections (≈ 2·side² edges) with a road hierarchy:
     every 12th line arterial, every 4th collector, the rest local/residential; 6 % of local
-    streets one-way (alternating direction by line), 3 % of local edges removed."""
+    streets one-way (alternating direction by line), 3 % of local edges removed.
+    ``spacing_deg`` between intersections, south-west corner at ``origin`` (lon, lat)."""
     rng = np.random.default_rng(seed)
     ii, jj = np.meshgrid(np.arange(side), np.arange(side), indexing="ij")
-    lon = ORIGIN[0] + jj.ravel() * SPACING_DEG + rng.uniform(-0.15, 0.15, side * side) * SPACING_DEG
-    lat = ORIGIN[1] + ii.ravel() * SPACING_DEG + rng.uniform(-0.15, 0.15, side * side) * SPACING_DEG
+    lon = origin[0] + jj.ravel() * spacing_deg + rng.uniform(-0.15, 0.15, side * side) * spacing_deg
+    lat = origin[1] + ii.ravel() * spacing_deg + rng.uniform(-0.15, 0.15, side * side) * spacing_deg
     ids = np.arange(side * side)
     horizontal = np.stack(
         [ids.reshape(side, side)[:, :-1].ravel(), ids.reshape(side, side)[:, 1:].ravel()], 1

@@ -1,7 +1,8 @@
 """Pieces the operators' page and the wall build alike: the city, its basemap, figures, patches.
 
-The map's figure reaches the browser in two ways. Whole (first load, new epoch), it goes
-into a ``dcc.Store`` with its point arrays as compact typed arrays, and the clientside
+The map's figure reaches the browser in two ways, never in the page's layout. Whole (the
+first tick after load, a new epoch), a callback puts it into a ``dcc.Store`` with its point
+arrays as compact typed arrays (its basemap as vector-tile layers), and the clientside
 function ``tanggap.unpack`` (``assets/live.js``) turns them into plain arrays for the
 graph. Changes go straight to the graph as a :class:`dash.Patch` of assignments at
 indices, which plain arrays take and typed arrays would not.
@@ -14,18 +15,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import dash
-import geopandas as gpd
 from sqlalchemy.exc import OperationalError
 
 from dashboard.access.guards import reachable_city
-from dashboard.api.basemap import layer_urls
 from dashboard.app import current_engine, current_settings
 from dashboard.live_feed import LiveFeed, reachable_basemap
-from dashboard.page_parts import road_classes_only
 from geodata import map_queries
-from geodata.live.queries import road_classes
 from geodata.map_queries import CitySummary
-from layers.city_map import CityMapLayers, MapView, basemap_frames, zoom_for_bounds
+from layers.city_map import MapView, zoom_for_bounds
 from layers.words import (
     Language,
     choose_language,
@@ -43,18 +40,16 @@ __all__ = [
 
 @dataclass(frozen=True)
 class CityContext:
-    """The city a live page shows, its static basemap layers and the basemap to use."""
+    """The city a live page shows, its kecamatan's extents and the basemap to use."""
 
     city: CitySummary
-    base: CityMapLayers
     kecamatan_bounds: dict[str, tuple[float, float, float, float]]
     basemap: str
     language: Language
-    source_urls: dict[str, str]
 
 
 def open_city(feed: LiveFeed, lang: str | None, code: str | None) -> CityContext | str:
-    """The city to show and its basemap layers (four statements), or a message why not."""
+    """The city to show (two statements, no geometry), or a message why not."""
     settings = current_settings()
     language = choose_language(lang, settings.language)
     try:
@@ -62,26 +57,10 @@ def open_city(feed: LiveFeed, lang: str | None, code: str | None) -> CityContext
             city = reachable_city(conn, code, settings.default_city)
             if city is None:
                 return word("app.no_city", language)
-            kecamatan = map_queries.area_outlines(conn, city.id, "kecamatan")
-            classes = road_classes(conn, city.id)
-            base = CityMapLayers(
-                kecamatan=kecamatan,
-                kelurahan=map_queries.area_outlines(conn, city.id, "kelurahan"),
-                roads=road_classes_only(classes),
-                stations=gpd.GeoDataFrame(geometry=[], crs=4326),
-                incidents=gpd.GeoDataFrame(geometry=[], crs=4326),
-                timezone=city.timezone,
-            )
+            bounds = map_queries.area_bounds(conn, city.id, "kecamatan")
     except OperationalError:
         return word("app.database_unavailable", language)
-    bounds = {
-        str(name): tuple(float(v) for v in geometry.bounds)
-        for name, geometry in zip(kecamatan["name"], kecamatan.geometry, strict=True)
-    }
-    basemap = reachable_basemap(feed, settings.basemap)
-    # Absolute: MapLibre fetches sources from a web worker, where a path has no base.
-    urls = layer_urls(city.code, basemap_frames(base))
-    return CityContext(city, base, bounds, basemap, language, urls)  # type: ignore[arg-type]
+    return CityContext(city, bounds, reachable_basemap(feed, settings.basemap), language)
 
 
 def city_view(city: CitySummary, width_px: int = 1000, height_px: int = 620) -> MapView:

@@ -6,26 +6,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import geopandas as gpd
 from dash import dcc, html
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import Connection
 
 from dashboard.access.signin import signed_in
-from dashboard.api.basemap import layer_urls
+from dashboard.api.tiles import tile_urls
+from dashboard.app import current_settings
 from dashboard.navigation import nav_links
-from geodata import map_queries
-from geodata.live.queries import road_classes
 from geodata.map_queries import CitySummary
+from geodata.map_tiles import MIN_ZOOM, TILE_LAYERS
 from layers.analytics.tables import Table
-from layers.city_map import CityMapLayers, basemap_frames, basemap_layers
+from layers.city_map import LIGHT_BASEMAP, BasemapPalette, basemap_layers
 from layers.words import Language, label, other_language, word
 
 __all__ = [
     "city_background",
     "export_buttons",
     "html_table",
-    "road_classes_only",
     "section",
     "synthetic_banner",
     "top_bar",
@@ -72,24 +69,13 @@ def signed_in_as(language: Language) -> list[Any]:
     ]  # fmt: skip
 
 
-def road_classes_only(classes: Sequence[str]) -> gpd.GeoDataFrame:
-    """A roads frame that says which classes exist and holds no geometry: the browser
-    fetches each class's lines from its layer URL (and caches them)."""
-    return gpd.GeoDataFrame({"road_class": list(classes)}, geometry=[None] * len(classes))
-
-
-def city_background(conn: Connection, city: CitySummary, basemap: str) -> list[dict[str, Any]]:
-    """The basemap beneath a page's maps: land, roads (offline), kecamatan and kelurahan,
-    each a layer whose geometry the browser fetches by URL (nothing inline in the figure)."""
-    empty = gpd.GeoDataFrame(geometry=[], crs=4326)
-    layers = CityMapLayers(
-        kecamatan=map_queries.area_outlines(conn, city.id, "kecamatan"),
-        kelurahan=map_queries.area_outlines(conn, city.id, "kelurahan"),
-        roads=road_classes_only(road_classes(conn, city.id)), stations=empty, incidents=empty,
-        timezone=city.timezone,
-    )  # fmt: skip
-    urls = layer_urls(city.code, basemap_frames(layers))
-    return basemap_layers(layers, basemap, source_urls=urls)
+def city_background(basemap: str, palette: BasemapPalette = LIGHT_BASEMAP) -> list[dict[str, Any]]:
+    """The basemap beneath a page's maps: land, roads (offline), kecamatan and kelurahan, each
+    a vector-tile layer the browser fetches from ``/tiles`` by what is in view (nothing of
+    the city's geometry in the figure, whatever the city's size). Needs a request (the
+    tiles' URLs are absolute, as the request reached us)."""
+    urls = tile_urls(TILE_LAYERS, current_settings().tile_url)
+    return basemap_layers(urls, basemap, palette, MIN_ZOOM)
 
 
 def synthetic_banner(city: CitySummary, language: Language) -> Any:

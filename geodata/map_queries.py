@@ -91,6 +91,22 @@ def area_outlines(conn: Connection, city_id: int, level: str) -> gpd.GeoDataFram
     )
 
 
+def area_bounds(
+    conn: Connection, city_id: int, level: str
+) -> dict[str, tuple[float, float, float, float]]:
+    """Name → (min_lon, min_lat, max_lon, max_lat) of each kecamatan or kelurahan, in one
+    statement that sends no geometry."""
+    rows = conn.execute(
+        text(
+            "SELECT name, ST_XMin(geom) AS x0, ST_YMin(geom) AS y0, ST_XMax(geom) AS x1, "
+            "ST_YMax(geom) AS y1 FROM admin_areas WHERE city_id = :city_id AND level = :level "
+            "ORDER BY code"
+        ),
+        {"city_id": city_id, "level": level},
+    )
+    return {str(r.name): (float(r.x0), float(r.y0), float(r.x1), float(r.y1)) for r in rows}
+
+
 def road_lines(
     conn: Connection, city_id: int, bbox: tuple[float, float, float, float] | None = None
 ) -> gpd.GeoDataFrame:
@@ -167,7 +183,8 @@ def open_incidents(
     limit: int | None = None,
     offset: int = 0,
 ) -> pd.DataFrame:
-    """Incidents not yet cleared, most urgent first (priority, then oldest), no caller data.
+    """Incidents not yet cleared, most urgent first (priority, then oldest), no caller data;
+    the first ``limit`` of them if given (a surge has thousands).
 
     Columns: incident_id, category, priority, status, received_at (UTC), address,
     kelurahan, kecamatan, units (call signs on it), lon, lat, and ``total`` (how many match,

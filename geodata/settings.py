@@ -65,6 +65,14 @@ class Settings(BaseSettings):
             "'open-street-map' or 'carto-positron' (online tiles)."
         ),
     )
+    tile_url: str = Field(
+        default="",
+        description=(
+            "URL template of the offline basemap's vector tiles, with {layer}, {z}, {x} and "
+            "{y}, for a dedicated tile server (docs/tiles.md: Martin or pg_tileserv on the "
+            "same database). Default: empty, the app's own /tiles/{layer}/{z}/{x}/{y}.mvt."
+        ),
+    )
     pg_system_user: str = Field(
         default="postgres",
         description=(

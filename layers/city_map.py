@@ -8,7 +8,7 @@ plain style, so the map works with no internet at all.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -35,10 +35,8 @@ __all__ = [
     "BasemapPalette",
     "CityMapLayers",
     "MapView",
-    "basemap_frames",
     "basemap_layers",
     "city_map_figure",
-    "layer_geojson",
     "station_traces",
     "zoom_for_bounds",
 ]
@@ -122,53 +120,33 @@ def zoom_for_bounds(
     return math.floor(min(zoom_x, zoom_y, 18.0) * 100) / 100  # floor: never overflow
 
 
-def _rounded(geometries: gpd.GeoSeries) -> Any:
-    return shapely.transform(
-        np.asarray(geometries, dtype=object), lambda xy: np.round(xy, COORDINATE_DECIMALS)
-    )
-
-
-def _geojson(frame: gpd.GeoDataFrame) -> dict[str, Any]:
-    features = [
-        {"type": "Feature", "properties": {}, "geometry": shapely.geometry.mapping(geometry)}
-        for geometry in _rounded(frame.geometry)
-        if geometry is not None and not geometry.is_empty
-    ]
-    return {"type": "FeatureCollection", "features": features}
-
-
-def basemap_frames(layers: CityMapLayers) -> dict[str, gpd.GeoDataFrame]:
-    """The frame behind each named basemap layer: land, roads-<class>, kelurahan, kecamatan."""
-    frames = {"land": layers.kecamatan}
-    for road_class in ROAD_STYLE:
-        frames[f"roads-{road_class}"] = layers.roads[layers.roads["road_class"] == road_class]
-    frames["kelurahan"] = layers.kelurahan
-    frames["kecamatan"] = layers.kecamatan
-    return frames
-
-
-def layer_geojson(frame: gpd.GeoDataFrame) -> dict[str, Any]:
-    """A basemap layer's GeoJSON, coordinates rounded to ``COORDINATE_DECIMALS``."""
-    return _geojson(frame)
-
-
 def basemap_layers(
-    layers: CityMapLayers,
+    tiles: Mapping[str, str],
     basemap: str,
     palette: BasemapPalette = LIGHT_BASEMAP,
-    source_urls: Mapping[str, str] | None = None,
+    min_zoom: Mapping[str, int] | None = None,
 ) -> list[dict[str, Any]]:
     """MapLibre layers drawn beneath the traces: land, roads (offline only), boundaries.
 
-    Each layer is named (``land``, ``roads-<class>``, ``kelurahan``, ``kecamatan``) so that
-    a page can switch it on and off by name. With ``source_urls`` (name → URL of the
-    layer's GeoJSON, see :func:`layer_geojson`) the browser fetches and caches the geometry
-    instead of receiving it inline with the figure; ``layers`` then only says which exist.
+    ``tiles`` maps a basemap layer's name (``land``, ``roads-<class>``, ``kelurahan``,
+    ``kecamatan``) to the URL template of its vector tiles (``…/{z}/{x}/{y}.mvt``, one
+    source layer of the same name); only the names given are drawn, each from ``min_zoom``
+    (where it has features, so the browser asks for no empty tiles). Each layer keeps its
+    name so that a page can switch it on and off by name. Nothing of the city's geometry is
+    in the figure: the browser fetches the tiles in view and caches them.
     """
-    urls = source_urls or {}
+    zooms = min_zoom or {}
 
-    def source(name: str, frame: gpd.GeoDataFrame) -> Any:
-        return urls[name] if name in urls else _geojson(frame)
+    def vector(name: str, kind: str, colour: str, line: dict[str, Any] | None = None) -> Any:
+        layer: dict[str, Any] = {
+            "name": name, "sourcetype": "vector", "source": [tiles[name]], "sourcelayer": name,
+            "type": kind, "color": colour, "below": "traces",
+        }  # fmt: skip
+        if line is not None:
+            layer["line"] = line
+        if zooms.get(name, 0) > 0:
+            layer["minzoom"] = zooms[name]
+        return layer
 
     drawn: list[dict[str, Any]] = []
     offline = basemap == OFFLINE_BASEMAP
@@ -180,32 +158,21 @@ def basemap_layers(
                         "geometry": shapely.geometry.mapping(world)},
              "color": palette.background, "below": "traces"}
         )  # fmt: skip
-    frames = basemap_frames(layers)
-    if offline and len(layers.kecamatan):
-        drawn.append(
-            {"name": "land", "sourcetype": "geojson", "source": source("land", frames["land"]),
-             "type": "fill", "color": palette.land, "below": "traces"}
-        )  # fmt: skip
+    if offline and "land" in tiles:
+        drawn.append(vector("land", "fill", palette.land))
     if offline:
         for road_class, (colour, width) in palette.roads.items():
-            name = f"roads-{road_class}"
-            if len(frames[name]):
-                drawn.append(
-                    {"name": name, "sourcetype": "geojson", "source": source(name, frames[name]),
-                     "type": "line", "color": colour, "line": {"width": width}, "below": "traces"}
-                )  # fmt: skip
+            if f"roads-{road_class}" in tiles:
+                drawn.append(vector(f"roads-{road_class}", "line", colour, {"width": width}))
     for name, colour, width, dash in (
         ("kelurahan", palette.kelurahan, 0.8, [2, 2]),
         ("kecamatan", palette.kecamatan, 2.0, None),
     ):
-        if len(frames[name]):
+        if name in tiles:
             line: dict[str, Any] = {"width": width}
             if dash:
                 line["dash"] = dash
-            drawn.append(
-                {"name": name, "sourcetype": "geojson", "source": source(name, frames[name]),
-                 "type": "line", "color": colour, "line": line, "below": "traces"}
-            )  # fmt: skip
+            drawn.append(vector(name, "line", colour, line))
     return drawn
 
 
@@ -292,8 +259,10 @@ def city_map_figure(
     now: datetime,
     language: Language = "id",
     basemap: str = OFFLINE_BASEMAP,
+    background: Sequence[dict[str, Any]] = (),
 ) -> go.Figure:
-    """The whole city map. ``uirevision`` keeps the user's pan and zoom across updates."""
+    """The city map: posko and ``layers.incidents`` over ``background`` (the basemap layers,
+    :func:`basemap_layers`). ``uirevision`` keeps the user's pan and zoom across updates."""
     figure = go.Figure(
         [
             *station_traces(layers.stations, language),
@@ -305,7 +274,7 @@ def city_map_figure(
             "style": "white-bg" if basemap == OFFLINE_BASEMAP else basemap,
             "center": {"lon": view.lon, "lat": view.lat},
             "zoom": view.zoom,
-            "layers": basemap_layers(layers, basemap),
+            "layers": list(background),
         },
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
         uirevision="city-map",

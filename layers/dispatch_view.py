@@ -8,14 +8,15 @@ and returns display rows and a Plotly figure.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-import geopandas as gpd
 import pandas as pd
 import plotly.graph_objects as go
 import shapely
 
-from layers.city_map import OFFLINE_BASEMAP, CityMapLayers, basemap_layers, zoom_for_bounds
+from layers.city_map import zoom_for_bounds
 from layers.palette import AGENCY_KIND_COLOURS
 from layers.words import (
     Language,
@@ -28,7 +29,6 @@ __all__ = [
     "dispatch_heading",
     "dispatch_map_figure",
     "format_eta",
-    "map_reach_m",
     "option_rows",
 ]
 
@@ -40,18 +40,6 @@ class DispatchTarget:
     lon: float
     lat: float
     title: str
-
-
-#: The dispatch map shows the incident and every ranked unit, with this much margin.
-REACH_FACTOR = 1.3
-MIN_REACH_M = 1000.0
-
-
-def map_reach_m(options: pd.DataFrame) -> float:
-    """Metres around the incident the dispatch map's roads must cover: the farthest ranked
-    unit in a straight line (at least ``MIN_REACH_M``), times ``REACH_FACTOR``."""
-    ranked = options[options["outcome"] == "ranked"]
-    return max([*ranked["straight_distance_m"], MIN_REACH_M]) * REACH_FACTOR
 
 
 def dispatch_heading(
@@ -113,11 +101,12 @@ def option_rows(options: pd.DataFrame, language: Language) -> list[dict[str, obj
 def dispatch_map_figure(
     target: DispatchTarget,
     options: pd.DataFrame,
-    roads: gpd.GeoDataFrame,
+    background: Sequence[dict[str, Any]],
     *,
     language: Language = "id",
 ) -> go.Figure:
-    """The incident, the candidate units and the road route of each ranked unit.
+    """The incident, the candidate units and the road route of each ranked unit, over
+    ``background`` (the basemap layers, :func:`layers.city_map.basemap_layers`).
 
     The fastest unit's route of each agency kind is drawn bold, the others thin.
     """
@@ -163,15 +152,13 @@ def dispatch_map_figure(
     lons = [target.lon, *ranked["lon"]]
     lats = [target.lat, *ranked["lat"]]
     bounds = (min(lons), min(lats), max(lons), max(lats))
-    empty = gpd.GeoDataFrame({"name": []}, geometry=[], crs=4326)
-    basemap = CityMapLayers(empty, empty, roads, empty, empty, "Asia/Jakarta")
     figure = go.Figure(traces)
     figure.update_layout(
         map={
             "style": "white-bg",
             "center": {"lon": (bounds[0] + bounds[2]) / 2, "lat": (bounds[1] + bounds[3]) / 2},
             "zoom": min(zoom_for_bounds(_padded(bounds), 700, 480), 16.5),
-            "layers": basemap_layers(basemap, OFFLINE_BASEMAP),
+            "layers": list(background),
         },
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
         uirevision=f"dispatch-{target.lon:.5f}-{target.lat:.5f}",

@@ -11,7 +11,7 @@ Hover text is not sent per point: pages show details of the point under the poin
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,9 +25,7 @@ from layers.city_map import (
     OFFLINE_BASEMAP,
     PRIORITY_SIZE,
     BasemapPalette,
-    CityMapLayers,
     MapView,
-    basemap_layers,
     station_traces,
 )
 from layers.palette import AGENCY_KIND_COLOURS, CATEGORY_COLOURS
@@ -74,8 +72,6 @@ UNIT_STATUS_COLOURS: dict[str, str] = {
 STATUS_ORDER = tuple(UNIT_STATUS_COLOURS)
 #: Small streets are drawn only from this zoom on: at the whole city's zoom they are a grey
 #: wash that costs most of the map's drawing time and hides nothing an operator needs.
-MINOR_ROAD_LAYERS = frozenset({"roads-service", "roads-residential"})
-MINOR_ROADS_FROM_ZOOM = 13.5
 STALE_COLOUR = "#9e9e9e"
 STALE_BODY_COLOUR = "#bdbdbd"
 UNIT_HALO_PX, UNIT_BODY_PX = 21, 11
@@ -245,20 +241,17 @@ def live_map_traces(
 
 
 def live_map_figure(
-    base: CityMapLayers,
+    background: Sequence[dict[str, Any]],
     frames: LiveFrames,
     view: MapView,
     *,
     language: Language = "id",
     visible: frozenset[str] = frozenset(LAYERS),
     style: LiveMapStyle = DEFAULT_STYLE,
-    source_urls: Mapping[str, str] | None = None,
 ) -> go.Figure:
-    """The whole live map over ``base``'s boundaries and roads; posko keep their hover text.
-
-    ``source_urls`` (basemap layer name → URL of its GeoJSON) keeps the basemap out of the
-    figure: a figure the browser hashes on every update must stay small.
-    """
+    """The whole live map over ``background`` (basemap layers, ``city_map.basemap_layers``:
+    vector tiles, nothing of the city inline, so a figure the browser hashes on every update
+    stays small); posko keep their hover text."""
     figure = go.Figure(live_map_traces(frames, language=language, visible=visible, style=style))
     index = trace_index(frames.stations)
     offline = style.basemap == OFFLINE_BASEMAP
@@ -267,7 +260,7 @@ def live_map_figure(
             "style": "white-bg" if offline else style.basemap,
             "center": {"lon": view.lon, "lat": view.lat},
             "zoom": view.zoom,
-            "layers": basemap_layers(base, style.basemap, style.palette, source_urls),
+            "layers": list(background),
             "uirevision": "live-view",
         },
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
@@ -276,9 +269,6 @@ def live_map_figure(
         paper_bgcolor=style.palette.land if offline else "white",
         template="none",
     )
-    for layer in figure.layout.map.layers:
-        if layer.name in MINOR_ROAD_LAYERS:
-            layer.minzoom = MINOR_ROADS_FROM_ZOOM
     for location, value in layer_visibility_changes(basemap_names(figure), index, visible):
         target: Any = figure
         for key in location[:-1]:

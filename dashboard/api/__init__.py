@@ -9,7 +9,6 @@ from __future__ import annotations
 from flask import Flask
 
 from dashboard.api import (
-    basemap,
     dispatches,
     incidents,
     openapi,
@@ -18,10 +17,11 @@ from dashboard.api import (
     units,
 )
 from dashboard.api._core import API_PREFIX, ApiRoutes, make_blueprint
+from dashboard.api.tiles import register_tiles
 
 __all__ = ["API_PREFIX", "RESOURCES", "register_api"]
 
-RESOURCES = (incidents, dispatches, recommendations, units, osmand, basemap, openapi)
+RESOURCES = (incidents, dispatches, recommendations, units, osmand, openapi)
 
 
 def register_api(server: Flask) -> ApiRoutes:
@@ -33,4 +33,5 @@ def register_api(server: Flask) -> ApiRoutes:
     csrf = server.extensions.get("csrf")
     if csrf is not None:
         csrf.exempt(api.blueprint)  # the API takes tokens, never cookies: no CSRF to forge
+    register_tiles(server)
     return api

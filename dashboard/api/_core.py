@@ -47,7 +47,7 @@ AREA_MARGIN_DEG = 0.2
 WORKER_HEADER = "X-Tanggap-Worker"
 #: Endpoints open without a token, and those that also take it as a ``token`` parameter
 #: (devices such as the Traccar Client app can only put it in their URL).
-PUBLIC_ENDPOINTS = frozenset({"openapi", "basemap_layer", "unknown"})
+PUBLIC_ENDPOINTS = frozenset({"openapi", "unknown"})
 QUERY_TOKEN_ENDPOINTS = frozenset({"report_osmand"})
 M = TypeVar("M", bound=BaseModel)
 

@@ -309,7 +309,7 @@ def update_response(*args: Any) -> tuple[Any, ...]:
     with current_engine().connect() as conn:
         city = requested_city(conn, context["city"])
         view = response_view(conn, city, selection, config)
-        base = (basemap, city_background(conn, city, basemap) if first_load else [])
+        base = (basemap, city_background(basemap) if first_load else [])
     panel = response_panel(view, city.timezone, language, measure)
     map_view = MapView(*city.center, zoom=zoom_for_bounds(city.bounds, 760, 560))
     figure = heat_figure(view, measure, map_view, language, base)
@@ -337,7 +337,7 @@ def update_calls(tab: str, first: str, last: str, context: dict[str, str]) -> An
     with current_engine().connect() as conn:
         city = requested_city(conn, context["city"])
         view = calls_view(conn, city, date.fromisoformat(first[:10]), date.fromisoformat(last[:10]))
-        base = (basemap, city_background(conn, city, basemap))
+        base = (basemap, city_background(basemap))
     return calls_tab(view, city, choose_language(context["language"], "id"), base)
 
 

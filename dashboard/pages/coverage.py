@@ -165,7 +165,7 @@ def update_coverage(kind: str, mode: str, target: Any, allowance: Any, context: 
     basemap = current_settings().basemap
     with current_engine().connect() as conn:
         city = requested_city(conn, context["city"])
-        base = (basemap, city_background(conn, city, basemap) if first_load else [])
+        base = (basemap, city_background(basemap) if first_load else [])
     view = compute(city, kind, mode, target, allowance)
     full = map_figure(view, city, language, base)
     figure: Any = full

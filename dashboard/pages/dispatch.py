@@ -24,17 +24,16 @@ from dashboard.access.guards import (
 )
 from dashboard.access.policy import CALLER_ROLES
 from dashboard.app import current_engine, current_settings
-from dashboard.page_parts import top_bar
+from dashboard.page_parts import city_background, top_bar
 from geodata import map_queries
 from geodata.operations.dispatching import DispatchError, UnitUnavailableError, assign_unit
 from geodata.operations.incident_views import incident_in_city, view_caller
-from geodata.routing.network_search import bbox_around
 from geodata.routing.recommend import IncidentRecommendation, recommend_units
+from layers.city_map import OFFLINE_BASEMAP
 from layers.dispatch_view import (
     DispatchTarget,
     dispatch_heading,
     dispatch_map_figure,
-    map_reach_m,
     option_rows,
 )
 from layers.words import Language, choose_language, label, word
@@ -207,11 +206,11 @@ def render_options(incident_id: Any, _: int, context: Any) -> Any:
             return f"#{incident_id}", {}, [], caller_button(language)
         options = recommendation.to_frame()
         lon, lat = recommendation.lon, recommendation.lat
-        reach = bbox_around(lon, lat, map_reach_m(options))
-        roads = map_queries.road_lines(conn, recommendation.city_id, reach)
     title, heading = dispatch_heading(incident_id, recommendation.category,
                                       recommendation.snap_distance_m, language)  # fmt: skip
-    figure = dispatch_map_figure(DispatchTarget(lon, lat, title), options, roads, language=language)
+    background = city_background(OFFLINE_BASEMAP)
+    figure = dispatch_map_figure(DispatchTarget(lon, lat, title), options, background,
+                                 language=language)  # fmt: skip
     fastest = recommendation.fastest_unit_ids()
     tables = [_options_table(kind, options[options["agency_kind"] == kind], fastest, language)
               for kind in recommendation.options]  # fmt: skip

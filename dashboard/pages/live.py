@@ -23,9 +23,9 @@ from dashboard.live_layout import (
     patch_of,
     placeholder_figure,
 )
-from dashboard.page_parts import top_bar
+from dashboard.page_parts import city_background, top_bar
 from geodata.live.state import LiveState
-from layers.city_map import LIGHT_BASEMAP
+from layers.city_map import LIGHT_BASEMAP, MapView
 from layers.live_map import (
     LAYERS,
     LiveMapStyle,
@@ -81,7 +81,8 @@ def side_panel(context: CityContext, state: LiveState | None) -> Any:
 
 
 def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any:
-    """Built on each page load from the shared live state; the map then updates by ticks."""
+    """Controls and an empty map (no figure data in the page, whatever the city); the map
+    arrives by :func:`first_view`, then changes by ticks."""
     language = choose_language(lang, current_settings().language)
     if (refusal := page_refusal("/live", language)) is not None:
         return refusal
@@ -91,22 +92,14 @@ def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any
         return html.Div(context, className="notice")
     state = feed.state(context.city.id)
     view = city_view(context.city, 1000, 760)
-    packed = None
-    viewer: dict[str, Any] | None = None
-    names: list[str] = []
-    if state is not None:
-        figure = live_map_figure(context.base, frames_of(state), view, language=context.language,
-                                 style=LiveMapStyle(basemap=context.basemap),
-                                 source_urls=context.source_urls)  # fmt: skip
-        packed, names = packed_figure(figure), basemap_names(figure)
-        viewer = {"key": viewer_key(state), "version": state.version, "epoch": state.epoch}
     banner = (
         html.Div(word("app.synthetic_banner", context.language), className="synthetic")
         if context.city.is_synthetic
         else None
     )
     page = {"city_id": context.city.id, "timezone": context.city.timezone,
-            "language": context.language, "basemap_layers": names}  # fmt: skip
+            "language": context.language, "basemap": context.basemap,
+            "view": [view.lon, view.lat, view.zoom]}  # fmt: skip
     return html.Div(
         [
             top_bar(context.language, "/live", city_name=context.city.name,
@@ -126,8 +119,9 @@ def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any
                 ],
                 className="live-body",
             ),
-            dcc.Store(id="live-packed", data=packed),
-            dcc.Store(id="live-viewer", data=viewer),
+            dcc.Store(id="live-packed"),
+            dcc.Store(id="live-viewer"),
+            dcc.Store(id="live-basemap"),
             dcc.Store(id="live-page", data=page),
             dcc.Store(id="live-queue-key"),
             dcc.Interval(id="live-tick", interval=int(feed.options.tick_s * 1000)),
@@ -136,6 +130,25 @@ def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any
         className="page live",
         lang=context.language,
     )  # fmt: skip
+
+
+@dash.callback(
+    Output("live-packed", "data"),
+    Output("live-viewer", "data"),
+    Output("live-basemap", "data"),
+    Input("live-page", "data"),
+)
+@guarded("/live")
+def first_view(page: Any) -> tuple[Any, ...]:
+    """The whole map once the page is up: points packed, basemap as vector-tile layers."""
+    state = current_feed().state(requested_city_id(page["city_id"]))
+    if state is None:
+        return (no_update,) * 3
+    figure = live_map_figure(city_background(page["basemap"]), frames_of(state),
+                             MapView(*page["view"]), language=page["language"],
+                             style=LiveMapStyle(basemap=page["basemap"]))  # fmt: skip
+    viewer = {"key": viewer_key(state), "version": state.version, "epoch": state.epoch}
+    return packed_figure(figure), viewer, basemap_names(figure)
 
 
 clientside_callback(
@@ -250,16 +263,17 @@ def queue(_: Any, __: Any, categories: Any, agencies: Any, kecamatan: Any, page:
     Output("live-map", "figure", allow_duplicate=True),
     Input("live-layers", "value"),
     State("live-page", "data"),
+    State("live-basemap", "data"),
     prevent_initial_call=True,
 )
 @guarded("/live")
-def toggle_layers(visible: Any, page: Any) -> Any:
+def toggle_layers(visible: Any, page: Any, basemap_layers: Any) -> Any:
     """Switch traces and basemap layers on or off by their place in the figure."""
     state = current_feed().state(requested_city_id(page["city_id"]))
     if state is None:
         return no_update
     index = trace_index(state.stations)
-    return patch_of(layer_visibility_changes(page["basemap_layers"], index,
+    return patch_of(layer_visibility_changes(basemap_layers or [], index,
                                              frozenset(visible or ())))  # fmt: skip
 
 

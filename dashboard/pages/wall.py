@@ -17,7 +17,9 @@ from dashboard.access.guards import guarded, page_refusal, requested_city_id
 from dashboard.app import current_settings
 from dashboard.live_feed import current_feed, frames_of, tick_update, viewer_key
 from dashboard.live_layout import CityContext, city_view, open_city, packed_figure, patch_of
+from dashboard.page_parts import city_background
 from geodata.live.state import LiveState
+from layers.city_map import MapView
 from layers.live_map import LiveMapStyle, live_map_figure
 from layers.wall import (
     DARK_BASEMAP,
@@ -89,19 +91,6 @@ def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any
     context = open_city(feed, lang, city)
     if isinstance(context, str):
         return html.Div(context, className="notice wall-notice")
-    state = feed.state(context.city.id)
-    view = city_view(context.city, *MAP_PX)
-    packed, viewer, tiles = None, None, []
-    if state is not None:
-        style = LiveMapStyle(basemap=context.basemap, palette=DARK_BASEMAP, marker_scale=1.5,
-                             hover="skip")  # fmt: skip
-        figure = live_map_figure(context.base, frames_of(state), view, language=context.language,
-                                 style=style, source_urls=context.source_urls)  # fmt: skip
-        figure.update_layout(map={"uirevision": "wall-0"})
-        packed = packed_figure(figure)
-        viewer = {"key": viewer_key(state), "version": state.version, "epoch": state.epoch,
-                  "headline": headline_key(state)}  # fmt: skip
-        tiles = headline_tiles(state, context.language)
     return html.Div(
         [
             html.Header([
@@ -112,16 +101,16 @@ def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any
                           html.Div(id="wall-date", className="date")], className="when"),
             ], className="wall-header"),
             html.Div([
-                html.Div(tiles, id="wall-tiles", className="wall-tiles"),
+                html.Div(id="wall-tiles", className="wall-tiles"),
                 html.Div([dcc.Graph(id="wall-map", className="wall-map",
                                     figure={"data": [], "layout": {}},
                                     config={"displayModeBar": False, "scrollZoom": False}),
                           html.Div(id="wall-alert", className="wall-alert")],
                          className="wall-map-wrap"),
             ], className="wall-body"),
-            dcc.Store(id="wall-packed", data=packed),
-            dcc.Store(id="wall-viewer", data=viewer),
-            dcc.Store(id="wall-page", data=wall_page_data(context)),
+            dcc.Store(id="wall-packed"),
+            dcc.Store(id="wall-viewer"),
+            dcc.Store(id="wall-context", data=wall_page_data(context)),
             dcc.Store(id="wall-alert-data"),
             dcc.Store(id="wall-alert-status"),
             dcc.Interval(id="wall-tick", interval=int(feed.options.tick_s * 1000)),
@@ -135,11 +124,36 @@ def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any
 
 
 def wall_page_data(context: CityContext) -> dict[str, Any]:
+    view = city_view(context.city, *MAP_PX)
     return {
         "city_id": context.city.id, "timezone": context.city.timezone,
         "zone": zone_abbreviation(context.city.timezone), "language": context.language,
         "bounds": list(context.city.bounds), "kecamatan": context.kecamatan_bounds,
+        "basemap": context.basemap, "view": [view.lon, view.lat, view.zoom],
     }  # fmt: skip
+
+
+@dash.callback(
+    Output("wall-packed", "data"),
+    Output("wall-viewer", "data"),
+    Output("wall-tiles", "children"),
+    Input("wall-context", "data"),
+)
+@guarded("/wall")
+def first_view(page: Any) -> tuple[Any, Any, Any]:
+    """The whole map and the headline once the wall is up (no figure data in the page)."""
+    state = current_feed().state(requested_city_id(page["city_id"]))
+    if state is None:
+        return no_update, no_update, no_update
+    style = LiveMapStyle(basemap=page["basemap"], palette=DARK_BASEMAP, marker_scale=1.5,
+                         hover="skip")  # fmt: skip
+    figure = live_map_figure(city_background(page["basemap"], DARK_BASEMAP), frames_of(state),
+                             MapView(*page["view"]), language=page["language"],
+                             style=style)  # fmt: skip
+    figure.update_layout(map={"uirevision": "wall-0"})
+    viewer = {"key": viewer_key(state), "version": state.version, "epoch": state.epoch,
+              "headline": headline_key(state)}  # fmt: skip
+    return packed_figure(figure), viewer, headline_tiles(state, page["language"])
 
 
 clientside_callback(
@@ -153,7 +167,7 @@ clientside_callback(
     Output("wall-clock", "children"),
     Output("wall-date", "children"),
     Input("wall-clock-tick", "n_intervals"),
-    State("wall-page", "data"),
+    State("wall-context", "data"),
 )
 clientside_callback(
     dash.ClientsideFunction("tanggap", "alert"),
@@ -166,11 +180,11 @@ clientside_callback(
     Output("wall-map", "figure", allow_duplicate=True),
     Output("wall-packed", "data", allow_duplicate=True),
     Output("wall-viewer", "data", allow_duplicate=True),
-    Output("wall-tiles", "children"),
+    Output("wall-tiles", "children", allow_duplicate=True),
     Output("wall-alert-data", "data"),
     Input("wall-tick", "n_intervals"),
     State("wall-viewer", "data"),
-    State("wall-page", "data"),
+    State("wall-context", "data"),
     prevent_initial_call=True,
 )
 @guarded("/wall")
@@ -200,7 +214,7 @@ def tick(_: int | None, viewer: Any, page: Any) -> tuple[Any, ...]:
     Output("wall-map", "figure", allow_duplicate=True),
     Output("wall-view", "children"),
     Input("wall-rotate", "n_intervals"),
-    State("wall-page", "data"),
+    State("wall-context", "data"),
     prevent_initial_call=True,
 )
 @guarded("/wall")

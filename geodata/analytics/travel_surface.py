@@ -1,15 +1,14 @@
 """Modelled travel time over the road network from the nearest origin (posko or unit).
 
 The surface is one multi-source shortest-path tree: SciPy's Dijkstra (``min_only``) over
-the road graph of one vehicle profile (:class:`geodata.routing.road_graph.RoadGraph`, read
-as two packed values), which gives each node the drive time from its nearest origin (the
-nearest-facility partition) in one pass, whatever the number of origins.
+the road graph of one vehicle profile (stored packed, :mod:`geodata.routing.graph_store`,
+the same graph recommendations search), which gives each node the drive time from its
+nearest origin (the nearest-facility partition) in one pass, whatever the number of origins.
 
 Why not pgRouting here: ``pgr_drivingDistance`` builds its graph from an SQL result on
 every call, which took longer than the whole surface does this way (2.1× on a 99,904-edge
-network with 50 posko, ``benchmarks/bench_analytics.py``); pgRouting remains
-the router of single dispatch recommendations (:mod:`geodata.routing.network_search`), and the
-tests check this surface against it.
+network with 50 posko, ``benchmarks/bench_analytics.py``); the tests check this surface
+against it.
 
 What is modelled: the drive from the origin's nearest road node to each node, at the
 profile's planning speeds (:mod:`geodata.routing.vehicle_profiles`). Not modelled: call
@@ -26,7 +25,7 @@ import pandas as pd
 from scipy.sparse.csgraph import dijkstra
 from sqlalchemy import Connection, text
 
-from geodata.routing.road_graph import RoadGraph, read_nodes
+from geodata.routing.graph_store import reverse_graph
 from geodata.vocabulary import UnitStatus, VehicleProfile
 
 __all__ = [
@@ -126,22 +125,23 @@ def travel_time_surface(
     and travel_s (seconds; NaN beyond ``max_s``, unreachable, or when there is no start
     node), one row per node, by node id.
 
-    Performance contract: two statements (nodes, edges), each one packed value; one
-    Dijkstra whatever the number of origins; no Python object per node or edge.
+    Performance contract: one binary read of the profile's packed graph
+    (:mod:`geodata.routing.graph_store`; built from two packed statements the first time);
+    one Dijkstra whatever the number of origins; no Python object per node or edge.
     """
     profile = VehicleProfile(profile).value
     if not np.isfinite(max_s):
         raise ValueError("max_s must be a finite number of seconds")
-    nodes = read_nodes(conn, city_id)
+    graph = reverse_graph(conn, city_id, profile)
     surface = pd.DataFrame({
-        "node_id": nodes["node_id"].astype(np.int64), "lon": nodes["lon"].astype(float),
-        "lat": nodes["lat"].astype(float), "travel_s": np.full(len(nodes), np.nan),
+        "node_id": graph.node_ids, "lon": graph.lon.astype(float),
+        "lat": graph.lat.astype(float), "travel_s": np.full(len(graph.node_ids), np.nan),
     })  # fmt: skip
     wanted = np.unique(np.asarray(list(start_nodes), dtype=np.int64))
-    if not np.isin(wanted, surface["node_id"].to_numpy()).any():
+    starts = np.searchsorted(graph.node_ids, wanted[np.isin(wanted, graph.node_ids)])
+    if len(starts) == 0:
         return surface
-    graph = RoadGraph.from_database(conn, city_id, profile, nodes)
-    travel_s = dijkstra(graph.arcs, directed=True, indices=graph.positions(wanted),
-                        min_only=True, limit=max_s)  # fmt: skip
+    travel_s = dijkstra(graph.forward(), directed=True, indices=starts, min_only=True,
+                        limit=max_s)  # fmt: skip
     surface["travel_s"] = np.where(np.isfinite(travel_s), travel_s, np.nan)
     return surface

@@ -470,6 +470,59 @@ class LiveSnapshot(Base):
     epoch: Mapped[int] = mapped_column(BigInteger)
     built_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     payload: Mapped[bytes] = mapped_column(LargeBinary)
+    #: The version the full ``payload`` holds; ``version`` is ahead by ``live_deltas``.
+    payload_version: Mapped[int] = mapped_column(BigInteger, server_default="0")
+
+    __table_args__ = ({"prefixes": ["UNLOGGED"]},)
+
+
+class LiveDelta(Base):
+    """The live picture's slots that changed in one version (see :mod:`geodata.live.store`):
+    a viewer holding the version before catches up by this row alone. UNLOGGED, derived."""
+
+    __tablename__ = "live_deltas"
+
+    city_id: Mapped[int] = mapped_column(
+        ForeignKey("cities.id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    epoch: Mapped[int] = mapped_column(BigInteger)
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
+
+    __table_args__ = ({"prefixes": ["UNLOGGED"]},)
+
+
+class RoadGraphRow(Base):
+    """One profile's reversed road graph, packed (see :mod:`geodata.routing.graph_store`):
+    derived data, emptied by a statement trigger whenever ``road_routing_edges`` changes."""
+
+    __tablename__ = "road_graphs"
+
+    #: No foreign key: see geodata.routing.graph_store (emptied with the routing edges).
+    city_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    profile: Mapped[str] = mapped_column(String(16), primary_key=True)
+    node_ids: Mapped[bytes] = mapped_column(LargeBinary, comment="int64 LE, sorted")
+    lon: Mapped[bytes] = mapped_column(LargeBinary, comment="float64 LE, degrees")
+    lat: Mapped[bytes] = mapped_column(LargeBinary, comment="float64 LE, degrees")
+    indptr: Mapped[bytes] = mapped_column(LargeBinary, comment="int32 LE, CSR rows")
+    indices: Mapped[bytes] = mapped_column(LargeBinary, comment="int32 LE, CSR columns")
+    weights: Mapped[bytes] = mapped_column(LargeBinary, comment="float64 LE, seconds")
+
+    __table_args__ = ({"prefixes": ["UNLOGGED"]},)
+
+
+class MapTile(Base):
+    """A built basemap vector tile (see :mod:`geodata.map_tiles`), shared by every worker;
+    emptied by statement triggers when cities, areas or roads change (migration 0007)."""
+
+    __tablename__ = "map_tiles"
+
+    layer: Mapped[str] = mapped_column(String(32), primary_key=True)
+    z: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
+    x: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    y: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    body: Mapped[bytes] = mapped_column(LargeBinary, comment="MVT protobuf")
+    etag: Mapped[str] = mapped_column(String(32))
 
     __table_args__ = ({"prefixes": ["UNLOGGED"]},)
 

@@ -10,14 +10,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import geopandas as gpd
 import pandas as pd
 from sqlalchemy import Connection, text
 
 from geodata.live.state import LiveRows, TodayCounts
 from geodata.responders import ResponseAgencies
 
-__all__ = ["read_live_rows", "road_class_lines", "road_classes"]
+__all__ = ["read_live_rows"]
 
 #: Degrees rounded to 6 decimals (about 0.1 m): what the map needs, and what the slots
 #: compare, so that float noise never counts as a move.
@@ -131,27 +130,4 @@ def read_live_rows(
         ),
         now_s=float(today.now_s),
         complete=changed_since_s is None,
-    )
-
-
-def road_classes(conn: Connection, city_id: int) -> list[str]:
-    """The road classes the city's network has (one index scan)."""
-    return list(
-        conn.execute(
-            text("SELECT DISTINCT road_class FROM road_edges WHERE city_id = :c ORDER BY 1"),
-            {"c": city_id},
-        ).scalars()
-    )
-
-
-def road_class_lines(conn: Connection, city_id: int, road_class: str) -> gpd.GeoDataFrame:
-    """One road class merged into as few lines as possible (for one basemap layer)."""
-    return gpd.read_postgis(
-        text(
-            "SELECT road_class, ST_LineMerge(ST_Collect(geom)) AS geom FROM road_edges "
-            "WHERE city_id = :c AND road_class = :rc GROUP BY road_class"
-        ),
-        conn,
-        geom_col="geom",
-        params={"c": city_id, "rc": road_class},
     )

@@ -141,7 +141,8 @@ def advance(
     if rows.complete or previous is None:
         read["full_read_s"] = rows.now_s
     else:
-        closed_ids = rows.incidents.loc[~is_open, "incident_id"].to_numpy()
+        # int64 even when empty (an empty object array sends np.isin down its slow path)
+        closed_ids = rows.incidents.loc[~is_open, "incident_id"].to_numpy(dtype=np.int64)
     units = _with_staleness(rows.units, rows.now_s, stale_after_s)
     stations = _typed(rows.stations.sort_values("station_id"), _STATION_EMPTY)
     if previous is None or _needs_compaction(
@@ -196,9 +197,9 @@ def _occupied_after(slots: pd.DataFrame, open_rows: pd.DataFrame, closed_ids: An
     """How many incident slots will be occupied once ``open_rows`` (and closures) apply."""
     if closed_ids is None:
         return len(open_rows)
-    ids = slots["incident_id"].to_numpy()
+    ids = slots["incident_id"].to_numpy(dtype=np.int64)
     held = ids[ids >= 0]
-    arrived = ~np.isin(open_rows["incident_id"].to_numpy(), held)
+    arrived = ~np.isin(open_rows["incident_id"].to_numpy(dtype=np.int64), held)
     return len(held) - int(np.isin(held, closed_ids).sum()) + int(arrived.sum())
 
 

@@ -11,6 +11,14 @@ a worker that does not get the lock keeps serving the row as it is. So
 the database is read once per period for the whole city, whatever the number of viewers
 and workers, and every worker serves the same versions, which is what lets a viewer's
 ticks land on any worker. A crash loses only this derived row; the next tick rebuilds it.
+
+Writing and reading a tick costs what changed: each new version of an epoch is stored as a
+delta (:mod:`geodata.live.deltas`, the changed slots only) in ``live_deltas``, and the full
+payload is rewritten only every :data:`SNAPSHOT_EVERY` versions (or for a new epoch), with
+``payload_version`` saying which version it holds. A worker holding version ``v`` reads the
+deltas after ``v`` (one indexed range scan) and replays them; one too far behind (or of
+another epoch) reads the payload and the deltas after it. Deltas older than one snapshot
+period before the payload are dropped.
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, text
 
+from geodata.live.deltas import DeltaError, apply_delta, decode_delta, delta_of, encode_delta
 from geodata.live.queries import read_live_rows
 from geodata.live.snapshot_codec import decode, encode
 from geodata.live.state import LiveState, advance
@@ -33,6 +42,8 @@ FULL_READ_S = 60.0
 OVERLAP_S = 30.0
 #: First key of the advisory lock (the second is the city id): 'T','L' for Tanggap Live.
 ADVISORY_LOCK_CLASS = 0x544C
+#: The full payload is rewritten every this many versions; deltas carry those between.
+SNAPSHOT_EVERY = 30
 
 
 @dataclass(frozen=True)
@@ -42,31 +53,58 @@ class SnapshotHeader:
     version: int
     epoch: int
     age_s: float
+    payload_version: int = 0
 
 
 def read_header(conn: Connection, city_id: int) -> SnapshotHeader | None:
     """The stored snapshot's header (one primary-key lookup), or None if there is none yet."""
     row = conn.execute(
         text(
-            "SELECT version, epoch, extract(epoch FROM now() - built_at) AS age_s "
-            "FROM live_snapshots WHERE city_id = :city_id"
+            "SELECT version, epoch, extract(epoch FROM now() - built_at) AS age_s, "
+            "payload_version FROM live_snapshots WHERE city_id = :city_id"
         ),
         {"city_id": city_id},
     ).first()
-    return None if row is None else SnapshotHeader(row.version, row.epoch, float(row.age_s))
+    if row is None:
+        return None
+    return SnapshotHeader(row.version, row.epoch, float(row.age_s), row.payload_version)
+
+
+def _caught_up(
+    conn: Connection, city_id: int, state: LiveState, header: SnapshotHeader
+) -> LiveState | None:
+    """``state`` replayed up to the header's version from the delta log; None if a delta is
+    missing (pruned, or another epoch in between)."""
+    if state.epoch != header.epoch or state.version > header.version:
+        return None
+    rows = conn.execute(
+        text("SELECT epoch, payload FROM live_deltas WHERE city_id = :c AND version > :v "
+             "AND version <= :head ORDER BY version"),
+        {"c": city_id, "v": state.version, "head": header.version},
+    ).all()  # fmt: skip
+    if len(rows) != header.version - state.version:
+        return None
+    try:
+        for row in rows:
+            state = apply_delta(state, decode_delta(bytes(row.payload)))
+    except (DeltaError, KeyError, TypeError, ValueError):
+        return None
+    return state
 
 
 def load_state(conn: Connection, city_id: int) -> LiveState | None:
-    """The stored snapshot, decoded."""
+    """The stored snapshot, decoded and brought up to its head version by the delta log."""
+    header = read_header(conn, city_id)
     payload = conn.execute(
         text("SELECT payload FROM live_snapshots WHERE city_id = :city_id"), {"city_id": city_id}
     ).scalar()
-    if payload is None:
+    if payload is None or header is None:
         return None
     try:
-        return decode(bytes(payload))
+        state = decode(bytes(payload))
     except (ValueError, KeyError, TypeError):  # written by another version: rebuild it
         return None
+    return _caught_up(conn, city_id, state, header)
 
 
 def _same(state: LiveState | None, header: SnapshotHeader | None) -> bool:
@@ -92,7 +130,11 @@ def _rebuild(
     if not locked:
         return None
     header = read_header(conn, city_id)  # another worker may have written since we looked
-    previous = known if _same(known, header) else load_state(conn, city_id)
+    previous = known if _same(known, header) else None
+    if previous is None and known is not None and header is not None:
+        previous = _caught_up(conn, city_id, known, header)
+    if previous is None:
+        previous = load_state(conn, city_id)
     since = None
     if previous is not None and previous.incidents_read_s - previous.full_read_s < FULL_READ_S:
         since = previous.incidents_read_s - OVERLAP_S
@@ -104,18 +146,43 @@ def _rebuild(
             text("UPDATE live_snapshots SET built_at = now() WHERE city_id = :city_id"),
             {"city_id": city_id},
         )
-    else:
+        return state
+    if previous is not None and header is not None and previous.epoch == state.epoch:
         conn.execute(
-            text(
-                "INSERT INTO live_snapshots (city_id, version, epoch, built_at, payload) "
-                "VALUES (:city_id, :version, :epoch, now(), :payload) "
-                "ON CONFLICT (city_id) DO UPDATE SET version = EXCLUDED.version, "
-                "epoch = EXCLUDED.epoch, built_at = EXCLUDED.built_at, payload = EXCLUDED.payload"
-            ),
-            {"city_id": city_id, "version": state.version, "epoch": state.epoch,
-             "payload": encode(state)},
+            text("INSERT INTO live_deltas (city_id, version, epoch, payload) VALUES "
+                 "(:c, :v, :e, :p) ON CONFLICT (city_id, version) DO UPDATE SET "
+                 "epoch = EXCLUDED.epoch, payload = EXCLUDED.payload"),
+            {"c": city_id, "v": state.version, "e": state.epoch,
+             "p": encode_delta(delta_of(previous, state))},
         )  # fmt: skip
+        if state.version - header.payload_version < SNAPSHOT_EVERY:
+            conn.execute(
+                text("UPDATE live_snapshots SET version = :v, epoch = :e, built_at = now() "
+                     "WHERE city_id = :c"),
+                {"c": city_id, "v": state.version, "e": state.epoch},
+            )  # fmt: skip
+            return state
+    _write_full(conn, city_id, state)
     return state
+
+
+def _write_full(conn: Connection, city_id: int, state: LiveState) -> None:
+    """The whole payload at ``state.version``; deltas of older epochs or periods dropped."""
+    conn.execute(
+        text("DELETE FROM live_deltas WHERE city_id = :c AND (epoch <> :e OR version <= :old)"),
+        {"c": city_id, "e": state.epoch, "old": state.version - SNAPSHOT_EVERY},
+    )
+    conn.execute(
+        text(
+            "INSERT INTO live_snapshots (city_id, version, epoch, built_at, payload, "
+            "payload_version) VALUES (:city_id, :version, :epoch, now(), :payload, :version) "
+            "ON CONFLICT (city_id) DO UPDATE SET version = EXCLUDED.version, "
+            "epoch = EXCLUDED.epoch, built_at = EXCLUDED.built_at, payload = EXCLUDED.payload,"
+            " payload_version = EXCLUDED.payload_version"
+        ),
+        {"city_id": city_id, "version": state.version, "epoch": state.epoch,
+         "payload": encode(state)},
+    )  # fmt: skip
 
 
 def fetch(
@@ -145,4 +212,8 @@ def fetch(
             return known
         if header is None:
             return known
+        if known is not None:
+            caught_up = _caught_up(conn, city_id, known, header)
+            if caught_up is not None:
+                return caught_up
         return load_state(conn, city_id) or known

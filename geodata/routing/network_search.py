@@ -10,7 +10,7 @@ path of time ≤ ``limit_s`` lies inside that disk, so every time ≤ ``limit_s`
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
@@ -22,7 +22,6 @@ __all__ = [
     "MAX_SNAP_M",
     "Snap",
     "bbox_around",
-    "reverse_travel_times",
     "route_paths",
     "snap_points",
     "time_to_target",
@@ -135,29 +134,6 @@ def _reversed_edges_sql(
         f"e.reverse_cost_s AS reverse_cost FROM road_routing_edges e WHERE {where} "
         "UNION ALL " + " UNION ALL ".join(virtual)
     )
-
-
-def reverse_travel_times(
-    conn: Connection,
-    profile: str,
-    target: Snap,
-    nodes: Iterable[int],
-    *,
-    limit_s: float,
-    bbox: tuple[float, float, float, float] | None,
-) -> dict[int, float]:
-    """Seconds from each of ``nodes`` to ``target``, for those reachable within ``limit_s``."""
-    wanted = sorted(set(nodes))
-    if not wanted:
-        return {}
-    rows = conn.execute(
-        text(
-            "SELECT node, agg_cost FROM pgr_drivingDistance(:edges, -1::bigint, "
-            "CAST(:limit AS float8), directed => true) WHERE node = ANY(:nodes)"
-        ),
-        {"edges": _reversed_edges_sql(profile, target, bbox), "limit": limit_s, "nodes": wanted},
-    ).all()
-    return {int(row.node): float(row.agg_cost) for row in rows}
 
 
 def time_to_target(

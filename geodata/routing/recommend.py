@@ -19,8 +19,10 @@ not ranked needs ≥ the k-th ranked time. Distances get 1 % slack for the plana
 along curved edges.
 
 Cost per incident: one statement for the candidates, one per vehicle profile to snap the
-incident and one to snap the candidate units, and one ``pgr_drivingDistance`` on the
-bounded subgraph per profile (more only when the first limit was too small).
+incident and one to snap the candidate units, one binary read of the profile's packed graph
+(:mod:`geodata.routing.graph_store`) and a Dijkstra stopped at the limit per profile (more
+only when the first limit was too small). :func:`recommend_surge` shares all but the last
+across many incidents.
 """
 
 from __future__ import annotations
@@ -35,17 +37,14 @@ import pandas as pd
 from sqlalchemy import Connection, text
 
 from geodata.responders import responding_kinds
-from geodata.routing.network_search import (
-    EVERYTHING_S,
-    MAX_SNAP_M,
-    Snap,
-    bbox_around,
-    reverse_travel_times,
-    route_paths,
-    snap_points,
-    time_to_target,
-    top_speed_ms,
+from geodata.routing._search import (
+    GraphLookup,
+    ProfileSearch,
+    extent_lookup,
+    graph_lookup,
+    run_together,
 )
+from geodata.routing.network_search import route_paths, snap_points
 from geodata.routing.vehicle_profiles import AGENCY_PROFILE
 
 __all__ = [
@@ -53,15 +52,9 @@ __all__ = [
     "NearestStation",
     "UnitOption",
     "nearest_stations",
+    "recommend_surge",
     "recommend_units",
 ]
-
-BOUND_SLACK = 0.99
-#: First search limit: the k-th nearest unit's straight-line time at top speed × this + 15 s.
-#: On the 100k-edge benchmark the limit needed was 1.51× at the median and 1.75× at p99;
-#: a miss costs one more search (doubling), never exactness.
-FIRST_LIMIT_FACTOR = 1.8
-FIRST_LIMIT_EXTRA_S = 15.0
 
 
 @dataclass(frozen=True)
@@ -138,107 +131,6 @@ _CANDIDATES = text(
 )
 
 
-def _extent_lookup(conn: Connection) -> Callable[[int], tuple[float, float, float, float]]:
-    """A city's road-network extent, asked lazily (only a search that may have to cover
-    the whole network needs it) and once per city for the life of the lookup."""
-
-    @functools.cache
-    def extent(city_id: int) -> tuple[float, float, float, float]:
-        box = conn.execute(_NETWORK_EXTENT, {"c": city_id}).one()
-        return (box.x0, box.y0, box.x1, box.y1)
-
-    return extent
-
-
-_NETWORK_EXTENT = text(
-    "SELECT ST_XMin(b) AS x0, ST_YMin(b) AS y0, ST_XMax(b) AS x1, ST_YMax(b) AS y1 "
-    "FROM (SELECT ST_Extent(geom)::geometry AS b FROM road_nodes WHERE city_id = :c) e"
-)
-
-
-@dataclass
-class _ProfileSearch:
-    """The search of one incident for the candidates of one vehicle profile."""
-
-    conn: Connection
-    incident: Any
-    profile: str
-    target: Snap
-    candidates: list[Any]
-    network_bbox: Callable[[], tuple[float, float, float, float]]
-    attempted: set[int] = field(default_factory=set)
-    snaps: dict[int, Snap] = field(default_factory=dict)
-    timed: dict[int, tuple[float, int]] = field(default_factory=dict)
-    limit_s: float = 0.0
-    bbox: tuple[float, float, float, float] | None = None
-    complete: bool = False
-
-    def run(self, k: int) -> None:
-        v_max = top_speed_ms(self.profile)
-        needed = {kind: min(k, n) for kind, n in _count_by_kind(self.candidates).items()}
-        kth = max(
-            [c.straight_m for c in self.candidates if c.agency_kind == kind][n - 1]
-            for kind, n in needed.items()
-        )
-        self.limit_s = FIRST_LIMIT_FACTOR * kth / v_max + FIRST_LIMIT_EXTRA_S
-        while True:
-            self._search(self.limit_s * v_max + self.target.snap_m)
-            within = _count_by_kind([c for c in self.candidates if c.unit_id in self.timed])
-            if self.complete or all(within.get(kind, 0) >= n for kind, n in needed.items()):
-                return
-            self.limit_s *= 2
-
-    def _search(self, radius_m: float) -> None:
-        lon, lat = self.incident.lon, self.incident.lat
-        snap_reach_m = radius_m + MAX_SNAP_M
-        new = {
-            c.unit_id: (c.lon, c.lat)
-            for c in self.candidates
-            if c.straight_m * BOUND_SLACK <= snap_reach_m and c.unit_id not in self.attempted
-        }
-        self.attempted |= set(new)
-        self.snaps.update(snap_points(self.conn, self.incident.city_id, self.profile, new))
-        self.bbox = bbox_around(lon, lat, radius_m)
-        self.complete = len(self.attempted) == len(self.candidates) and _contains(
-            self.bbox, self.network_bbox()
-        )
-        if self.complete:
-            self.bbox, self.limit_s = None, EVERYTHING_S
-        exits = [node for snap in self.snaps.values() for node in (snap.source, snap.target)]
-        times = reverse_travel_times(
-            self.conn, self.profile, self.target, exits, limit_s=self.limit_s, bbox=self.bbox
-        )
-        self.timed = {
-            unit_id: timed
-            for unit_id, snap in self.snaps.items()
-            if (timed := time_to_target(snap, self.target, times)) is not None
-            and timed[0] <= self.limit_s
-        }
-
-    def outcome(self, unit_id: int) -> str:
-        if unit_id in self.attempted and unit_id not in self.snaps:
-            return "off_network"
-        if self.complete and unit_id not in self.timed:
-            return "unreachable"
-        return "slower"
-
-
-def _count_by_kind(candidates: list[Any]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for candidate in candidates:
-        counts[candidate.agency_kind] = counts.get(candidate.agency_kind, 0) + 1
-    return counts
-
-
-def _contains(outer: tuple[float, ...], inner: tuple[float, ...]) -> bool:
-    return (
-        outer[0] <= inner[0]
-        and outer[1] <= inner[1]
-        and outer[2] >= inner[2]
-        and outer[3] >= inner[3]
-    )
-
-
 def recommend_units(
     conn: Connection,
     incident_ids: Sequence[int],
@@ -256,7 +148,8 @@ def recommend_units(
     """
     order = {incident_id: index for index, incident_id in enumerate(incident_ids)}
     incidents = conn.execute(_INCIDENTS, {"ids": list(incident_ids)}).all()
-    network_extent = _extent_lookup(conn)
+    network_extent = extent_lookup(conn)
+    graphs = graph_lookup(conn)
 
     return [
         _recommend_one(
@@ -266,6 +159,7 @@ def recommend_units(
             k,
             with_routes,
             functools.partial(network_extent, incident.city_id),
+            graphs,
         )
         for incident in sorted(incidents, key=lambda row: order[row.id])
     ]
@@ -278,6 +172,7 @@ def _recommend_one(
     k: int,
     with_routes: bool,
     network_bbox: Callable[[], tuple[float, float, float, float]],
+    graphs: GraphLookup,
 ) -> IncidentRecommendation:
     kinds = responding_kinds(incident.category, response_agencies)
     candidates = conn.execute(
@@ -299,7 +194,8 @@ def _recommend_one(
                 options[candidate.agency_kind].append(_option(candidate, "unreachable"))
             continue
         snap_distance_m = target[0].snap_m
-        search = _ProfileSearch(conn, incident, profile, target[0], group, network_bbox)
+        search = ProfileSearch(conn, incident, profile, target[0], group, network_bbox,
+                               graphs(incident.city_id, profile))  # fmt: skip
         search.run(k)
         routes = {}
         if with_routes:
@@ -310,25 +206,7 @@ def _recommend_one(
                 {u: (search.snaps[u], exit_node) for u, (_, exit_node) in search.timed.items()},
                 bbox=search.bbox,
             )
-        for candidate in group:
-            unit_id = candidate.unit_id
-            if unit_id in search.timed:
-                route = routes.get(unit_id)
-                option = _option(
-                    candidate,
-                    "ranked",
-                    travel_time_s=search.timed[unit_id][0],
-                    snap_distance_m=search.snaps[unit_id].snap_m,
-                    road_distance_m=route.length_m if route else None,
-                    route_wkt=route.wkt if route else None,
-                )
-            else:
-                snap = search.snaps.get(unit_id)
-                option = _option(
-                    candidate,
-                    search.outcome(unit_id),
-                    snap_distance_m=snap.snap_m if snap else None,
-                )
+        for candidate, option in _profile_options(group, search, routes):
             options[candidate.agency_kind].append(option)
     ranked_options = {kind: _ordered(found, k) for kind, found in options.items()}
     return IncidentRecommendation(
@@ -340,6 +218,125 @@ def _recommend_one(
         snap_distance_m,
         ranked_options,
     )
+
+
+_SURGE_CANDIDATES = text(
+    """
+    SELECT q.incident_id, u.id AS unit_id, u.call_sign, a.kind AS agency_kind,
+           a.name AS agency_name, u.vehicle_profile, u.last_position IS NULL AS from_station,
+           ST_X(p.pos) AS lon, ST_Y(p.pos) AS lat,
+           ST_Distance(p.pos::geography,
+                       ST_SetSRID(ST_MakePoint(q.lon, q.lat), 4326)::geography) AS straight_m
+    FROM unnest(CAST(:ids AS bigint[]), CAST(:lons AS float8[]), CAST(:lats AS float8[]),
+                CAST(:cities AS int[]), CAST(:kinds AS text[]))
+         AS q(incident_id, lon, lat, city_id, kinds)
+    JOIN agencies a ON a.city_id = q.city_id AND a.kind = ANY(string_to_array(q.kinds, ','))
+    JOIN units u ON u.agency_id = a.id AND u.status = 'available'
+    LEFT JOIN stations s ON s.id = u.home_station_id
+    CROSS JOIN LATERAL (SELECT COALESCE(u.last_position, s.geom) AS pos) p
+    WHERE p.pos IS NOT NULL
+    ORDER BY q.incident_id, straight_m, u.id
+    """
+)
+
+
+def recommend_surge(
+    conn: Connection,
+    incident_ids: Sequence[int],
+    response_agencies: Mapping[str, tuple[str, ...]],
+    *,
+    k: int = 10,
+) -> list[IncidentRecommendation]:
+    """:func:`recommend_units` for many incidents at once (a flood surge), sharing the work.
+
+    The same answer as one :func:`recommend_units` call per incident (without routes): each
+    incident's search runs the same limits, boxes and snaps, so it is exact by the same
+    bound. Shared: one statement for every incident's candidates; per city and vehicle
+    profile one statement snapping all the incidents; then, per round of limits, one
+    statement snapping the units newly in reach of any incident (each unit once); and the
+    profile's graph, read once (:mod:`geodata.routing.graph_store`) for all of them.
+    """
+    order = {incident_id: index for index, incident_id in enumerate(incident_ids)}
+    incidents = sorted(conn.execute(_INCIDENTS, {"ids": list(incident_ids)}).all(),
+                       key=lambda row: order[row.id])  # fmt: skip
+    kinds_of = {i.id: responding_kinds(i.category, response_agencies) for i in incidents}
+    candidates: dict[int, list[Any]] = {i.id: [] for i in incidents}
+    for row in conn.execute(_SURGE_CANDIDATES, {
+        "ids": [i.id for i in incidents], "lons": [i.lon for i in incidents],
+        "lats": [i.lat for i in incidents], "cities": [i.city_id for i in incidents],
+        "kinds": [",".join(kinds_of[i.id]) for i in incidents],
+    }).all():  # fmt: skip
+        candidates[row.incident_id].append(row)
+    options: dict[int, dict[str, list[UnitOption]]] = {
+        i.id: {kind: [] for kind in kinds_of[i.id]} for i in incidents
+    }
+    snap_m: dict[int, float | None] = dict.fromkeys(candidates)
+    extent = extent_lookup(conn)
+    graphs = graph_lookup(conn)
+    for city_id, profile in sorted(
+        {(i.city_id, c.vehicle_profile) for i in incidents for c in candidates[i.id]}
+    ):
+        here = [i for i in incidents if i.city_id == city_id]
+        groups = {i.id: [c for c in candidates[i.id] if c.vehicle_profile == profile]
+                  for i in here}  # fmt: skip
+        here = [i for i in here if groups[i.id]]
+        targets = snap_points(conn, city_id, profile, {i.id: (i.lon, i.lat) for i in here})
+        searches = {}
+        for incident in here:
+            target = targets.get(incident.id)
+            if target is None:
+                for candidate in groups[incident.id]:
+                    options[incident.id][candidate.agency_kind].append(
+                        _option(candidate, "unreachable")
+                    )
+                continue
+            snap_m[incident.id] = target.snap_m
+            searches[incident.id] = ProfileSearch(
+                conn, incident, profile, target, groups[incident.id],
+                functools.partial(extent, city_id), graphs(city_id, profile),
+            )  # fmt: skip
+        run_together(conn, city_id, profile, list(searches.values()), k)
+        for incident_id, search in searches.items():
+            for candidate, option in _profile_options(groups[incident_id], search, {}):
+                options[incident_id][candidate.agency_kind].append(option)
+    return [
+        IncidentRecommendation(
+            i.id,
+            i.city_id,
+            i.category,
+            i.lon,
+            i.lat,
+            snap_m[i.id],
+            {kind: _ordered(found, k) for kind, found in options[i.id].items()},
+        )
+        for i in incidents
+    ]
+
+
+def _profile_options(
+    group: list[Any], search: ProfileSearch, routes: Mapping[int, Any]
+) -> list[tuple[Any, UnitOption]]:
+    """Each candidate of one profile with its option, as the finished ``search`` found it."""
+    found = []
+    for candidate in group:
+        unit_id = candidate.unit_id
+        if unit_id in search.timed:
+            route = routes.get(unit_id)
+            option = _option(
+                candidate,
+                "ranked",
+                travel_time_s=search.timed[unit_id][0],
+                snap_distance_m=search.snaps[unit_id].snap_m,
+                road_distance_m=route.length_m if route else None,
+                route_wkt=route.wkt if route else None,
+            )
+        else:
+            snap = search.snaps.get(unit_id)
+            option = _option(
+                candidate, search.outcome(unit_id), snap_distance_m=snap.snap_m if snap else None
+            )
+        found.append((candidate, option))
+    return found
 
 
 def _option(candidate: Any, outcome: str, **values: Any) -> UnitOption:
@@ -422,7 +419,7 @@ def nearest_stations(
         {"lon": lon, "lat": lat, "city_id": city_id, "kinds": list(kinds) if kinds else None},
     ).all()
     point = SimpleNamespace(lon=lon, lat=lat, city_id=city_id)
-    network_extent = functools.partial(_extent_lookup(conn), city_id)
+    network_extent = functools.partial(extent_lookup(conn), city_id)
 
     found = []
     for kind in sorted({row.agency_kind for row in stations}):
@@ -431,7 +428,8 @@ def nearest_stations(
         target = snap_points(conn, city_id, profile, {0: (lon, lat)})
         best: tuple[float, Any] | None = None
         if target:
-            search = _ProfileSearch(conn, point, profile, target[0], group, network_extent)
+            search = ProfileSearch(conn, point, profile, target[0], group, network_extent,
+                                   graph_lookup(conn)(city_id, profile))  # fmt: skip
             search.run(1)
             reached = [(search.timed[s.unit_id][0], s) for s in group if s.unit_id in search.timed]
             if reached:

@@ -14,6 +14,7 @@ from layers.city_map import (
     PRIORITY_SIZE,
     CityMapLayers,
     MapView,
+    basemap_layers,
     city_map_figure,
     zoom_for_bounds,
 )
@@ -82,22 +83,39 @@ def test_english_legend() -> None:
     )
 
 
-def test_offline_basemap_draws_our_own_land_roads_and_boundaries() -> None:
-    figure = city_map_figure(tiny_layers(), MapView(105.1, -5.1, 12), now=NOW)
+TILES = {name: f"http://h/tiles/{name}/{{z}}/{{x}}/{{y}}.mvt" for name in
+         ("land", "roads-arterial", "roads-local", "kelurahan", "kecamatan")}  # fmt: skip
+
+
+def test_offline_basemap_draws_our_own_land_roads_and_boundaries_from_vector_tiles() -> None:
+    background = basemap_layers(TILES, OFFLINE_BASEMAP, min_zoom={"roads-local": 13})
+    figure = city_map_figure(tiny_layers(), MapView(105.1, -5.1, 12), now=NOW,
+                             background=background)  # fmt: skip
     assert figure.layout.map.style == "white-bg"
-    kinds = [(layer.type, layer.color) for layer in figure.layout.map.layers]
-    assert kinds[0] == ("fill", "#f3f1ec")
-    assert ("line", "#e07a1f") in kinds and ("line", "#c4c4c4") in kinds  # arterial, local
+    layers = figure.layout.map.layers
+    assert [(layer.name, layer.type, layer.color) for layer in layers] == [
+        ("land", "fill", "#f3f1ec"), ("roads-local", "line", "#c4c4c4"),
+        ("roads-arterial", "line", "#e07a1f"), ("kelurahan", "line", "#9e9e9e"),
+        ("kecamatan", "line", "#455a64"),
+    ]  # fmt: skip
+    assert all(layer.sourcetype == "vector" and layer.sourcelayer == layer.name
+               and list(layer.source) == [TILES[layer.name]] for layer in layers)  # fmt: skip
+    assert layers[1].minzoom == 13 and layers[2].minzoom is None
     assert figure.layout.uirevision == "city-map"
 
 
 def test_online_basemap_leaves_roads_to_the_tiles() -> None:
-    figure = city_map_figure(
-        tiny_layers(), MapView(105.1, -5.1, 12), now=NOW, basemap="open-street-map"
-    )
+    background = basemap_layers(TILES, "open-street-map")
+    figure = city_map_figure(tiny_layers(), MapView(105.1, -5.1, 12), now=NOW,
+                             basemap="open-street-map", background=background)  # fmt: skip
     assert figure.layout.map.style == "open-street-map"
-    assert [layer.type for layer in figure.layout.map.layers] == ["line", "line"]
-    assert OFFLINE_BASEMAP == "offline"
+    assert [layer.name for layer in figure.layout.map.layers] == ["kelurahan", "kecamatan"]
+
+
+def test_only_the_layers_given_are_drawn_and_no_geometry_is_inline() -> None:
+    background = basemap_layers({"kecamatan": TILES["kecamatan"]}, OFFLINE_BASEMAP)
+    assert [layer["name"] for layer in background] == ["kecamatan"]
+    assert "coordinates" not in str(background)
 
 
 def test_no_incidents_still_draws_the_city() -> None:
@@ -105,7 +123,8 @@ def test_no_incidents_still_draws_the_city() -> None:
         {"category": [], "priority": [], "status": [], "received_at": [], "kelurahan": []},
         geometry=[],
     )
-    figure = city_map_figure(tiny_layers(empty), MapView(105.1, -5.1, 12), now=NOW)
+    figure = city_map_figure(tiny_layers(empty), MapView(105.1, -5.1, 12), now=NOW,
+                             background=basemap_layers(TILES, OFFLINE_BASEMAP))  # fmt: skip
     # The posko, each a dark ring beneath an agency-coloured centre, with availability.
     rings, centres = figure.data[0::2], figure.data[1::2]
     assert len(rings) == len(centres) == 2

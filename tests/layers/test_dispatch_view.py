@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import geopandas as gpd
 import pandas as pd
 import pytest
 
@@ -53,8 +52,7 @@ def test_rows_say_what_a_supervisor_needs() -> None:
 
 
 def test_map_draws_the_fastest_route_bold_and_every_unit() -> None:
-    roads = gpd.GeoDataFrame({"road_class": []}, geometry=[], crs=4326)
-    figure = dispatch_map_figure(DispatchTarget(105.302, -5.112, "#1 Kebakaran"), options(), roads)
+    figure = dispatch_map_figure(DispatchTarget(105.302, -5.112, "#1 Kebakaran"), options(), [])
     routes = [t for t in figure.data if t.mode == "lines"]
     assert [t.line.width for t in routes] == [6, 2]
     assert routes[0].name == "Rute AMB-07" and routes[0].showlegend

@@ -5,14 +5,12 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from shapely import LineString, box
 
-from layers.city_map import CityMapLayers, MapView
+from layers.city_map import OFFLINE_BASEMAP, MapView, basemap_layers
 from layers.live_map import (
     AGE_ALPHA,
     CATEGORY_ORDER,
@@ -33,14 +31,9 @@ STATIONS = pd.DataFrame(
      "agency_kind": ["fire", "ambulance"], "units": [3, 2], "units_available": [2, 0],
      "lon": [105.05, 105.15], "lat": [-5.05, -5.15]}
 )  # fmt: skip
-BASE = CityMapLayers(
-    kecamatan=gpd.GeoDataFrame({"name": ["Uji"]}, geometry=[box(105.0, -5.2, 105.2, -5.0)]),
-    kelurahan=gpd.GeoDataFrame({"name": ["Barat"]}, geometry=[box(105.0, -5.2, 105.1, -5.0)]),
-    roads=gpd.GeoDataFrame({"road_class": ["arterial"]},
-                           geometry=[LineString([(105.0, -5.1), (105.2, -5.1)])]),
-    stations=gpd.GeoDataFrame(geometry=[]), incidents=gpd.GeoDataFrame(geometry=[]),
-    timezone="Asia/Jakarta",
-)  # fmt: skip
+TILES = {name: f"http://h/tiles/{name}/{{z}}/{{x}}/{{y}}.mvt" for name in
+         ("land", "roads-arterial", "kelurahan", "kecamatan")}  # fmt: skip
+BASE = basemap_layers(TILES, OFFLINE_BASEMAP)
 NOW_S = 1_780_000_000.0
 
 
@@ -119,7 +112,12 @@ def test_layers_switch_traces_and_named_basemap_layers() -> None:
 
 def test_the_wall_palette_paints_the_world_dark() -> None:
     style = LiveMapStyle(palette=DARK_BASEMAP, marker_scale=1.5, hover="skip")
-    figure = live_map_figure(BASE, FRAMES, MapView(105.1, -5.1, 12), style=style)
+    figure = live_map_figure(
+        basemap_layers(TILES, OFFLINE_BASEMAP, DARK_BASEMAP),
+        FRAMES,
+        MapView(105.1, -5.1, 12),
+        style=style,
+    )
     assert figure.layout.map.layers[0].name == "background"
     assert figure.layout.map.layers[0].color == DARK_BASEMAP.background
     assert figure.data[trace_index(STATIONS).incidents].hoverinfo == "skip"

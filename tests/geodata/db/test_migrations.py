@@ -13,8 +13,8 @@ from geodata.db.schema import Base
 TABLES = {
     "cities", "admin_areas", "agencies", "stations", "units", "incidents", "incident_callers",
     "dispatches", "audit_log", "road_nodes", "road_edges", "road_edge_costs",
-    "road_routing_edges", "api_tokens", "unit_positions", "live_snapshots", "users",
-    "user_sessions", "app_secrets", "rate_limits",
+    "road_routing_edges", "api_tokens", "unit_positions", "live_snapshots", "live_deltas",
+    "map_tiles", "road_graphs", "users", "user_sessions", "app_secrets", "rate_limits",
 }  # fmt: skip
 
 
