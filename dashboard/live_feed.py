@@ -81,6 +81,11 @@ class LiveOptions:
     responders: ResponseAgencies = field(default_factory=lambda: DEFAULT_RESPONSE_AGENCIES)
 
     @property
+    def page_stale_after_s(self) -> float:
+        """How long a page goes without an answer before it says its data is stale (s)."""
+        return max(10.0, 8 * self.tick_s)
+
+    @property
     def check_interval_s(self) -> float:
         """How long this worker trusts its copy before asking PostgreSQL again."""
         return min(0.25, self.tick_s / 2)

@@ -10,31 +10,33 @@ indices, which plain arrays take and typed arrays would not.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import dash
+from dash import Input, Output, State, dcc, html
 from sqlalchemy.exc import OperationalError
 
 from dashboard.access.guards import reachable_city
 from dashboard.app import current_engine, current_settings
-from dashboard.live_feed import LiveFeed, reachable_basemap
+from dashboard.live_feed import LiveFeed, LiveOptions, reachable_basemap
 from geodata import map_queries
 from geodata.map_queries import CitySummary
 from layers.city_map import MapView, zoom_for_bounds
-from layers.words import (
-    Language,
-    choose_language,
-    word,
-)
+from layers.words import Language, choose_language, word
 
 __all__ = [
     "CityContext",
+    "fresh_mark",
     "open_city",
     "packed_figure",
     "patch_of",
     "placeholder_figure",
+    "stale_notice",
+    "staleness_context",
+    "watch_staleness",
 ]
 
 
@@ -101,3 +103,44 @@ def patch_of(changes: Iterable[tuple[tuple[str | int, ...], Any]]) -> dash.Patch
             target = target[key]
         target[location[-1]] = value
     return patch
+
+
+def staleness_context(options: LiveOptions, language: Language) -> dict[str, Any]:
+    """What a live page's store tells ``tanggap.staleness`` (assets/live.js) besides the
+    city's ``timezone`` and ``zone``: how long without an answer is stale (ms) and the words
+    that say so (``{since}`` left to fill)."""
+    return {"stale_after_ms": int(options.page_stale_after_s * 1000),
+            "stale_words": word("live.stale_since", language, since="{since}")}  # fmt: skip
+
+
+def fresh_mark() -> dict[str, float]:
+    """What each answered tick sends to ``<prefix>-fresh`` (the browser stamps its arrival
+    by its own clock, so the two clocks never need to agree)."""
+    return {"answered_at_s": time.time()}
+
+
+def watch_staleness(prefix: str, watch: str, context: str) -> None:
+    """Register (once, when the page module loads) the clientside ``tanggap.staleness``
+    (assets/live.js) for the notice of :func:`stale_notice`.
+
+    ``<prefix>-fresh`` is set by every answered tick (:func:`fresh_mark`); the function
+    notes when each arrives (and when the page loaded) by the browser's clock, and on each
+    ``watch`` interval shows the notice, with that time in the city's zone, once the last is
+    older than the ``context`` store says (:func:`staleness_context`). It needs no server,
+    so it speaks while the server or the database is away."""
+    dash.clientside_callback(
+        dash.ClientsideFunction("tanggap", "staleness"),
+        Output(f"{prefix}-seen", "data"),
+        Output(f"{prefix}-stale", "children"),
+        Output(f"{prefix}-stale", "className"),
+        Input(watch, "n_intervals"),
+        Input(f"{prefix}-fresh", "data"),
+        State(f"{prefix}-seen", "data"),
+        State(context, "data"),
+    )
+
+
+def stale_notice(prefix: str) -> list[Any]:
+    """The hidden "data stale since …" notice of a live page, and its two stores."""
+    return [html.Div(id=f"{prefix}-stale", className="stale-banner", role="status"),
+            dcc.Store(id=f"{prefix}-fresh"), dcc.Store(id=f"{prefix}-seen")]  # fmt: skip

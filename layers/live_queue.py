@@ -7,9 +7,7 @@ chosen language; times are shown in the city's zone, ages in minutes, hours or d
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -21,13 +19,7 @@ from layers.live_map import (
     TraceIndex,
 )
 from layers.palette import AGENCY_KIND_COLOURS, CATEGORY_COLOURS
-from layers.words import (
-    Language,
-    codes,
-    label,
-    word,
-    zone_abbreviation,
-)
+from layers.words import Language, clock, codes, label, word
 
 __all__ = [
     "LegendEntry",
@@ -172,11 +164,6 @@ def legend_entries(incidents: pd.DataFrame, language: Language) -> dict[str, lis
     return {"categories": categories, "statuses": statuses, "agencies": agencies, "ages": fading}
 
 
-def _local(epoch_s: float, timezone: str) -> str:
-    when = datetime.fromtimestamp(epoch_s, UTC).astimezone(ZoneInfo(timezone))
-    return f"{when:%H:%M} {zone_abbreviation(timezone)}"
-
-
 def incident_details(row: pd.Series, timezone: str, now_s: float, language: Language) -> list[str]:
     """Lines describing an open incident (never caller data: the frame holds none)."""
     return [
@@ -184,7 +171,7 @@ def incident_details(row: pd.Series, timezone: str, now_s: float, language: Lang
         word(
             "live.received_at",
             language,
-            time=_local(row["received_at_s"], timezone),
+            time=clock(row["received_at_s"], timezone),
             age=age_text(now_s - row["received_at_s"], language),
         ),
         label("incident_status", row["status"], language),
@@ -199,7 +186,7 @@ def unit_details(row: pd.Series, timezone: str, now_s: float, language: Language
     if row["stale"] > 0:
         position = word("live.position_stale", language, age=age_text(now_s - at, language))
     else:
-        position = word("live.position_at", language, time=_local(at, timezone))
+        position = word("live.position_at", language, time=clock(at, timezone))
     return [row["call_sign"], row["agency_name"], status, position]
 
 

@@ -7,8 +7,8 @@ Each test that needs a database gets a new one cloned from a migrated template.
 
 from __future__ import annotations
 
-import itertools
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -30,7 +30,6 @@ from geodata.load.city_load import load_city
 from tests.access import Person, add_people
 
 TEMPLATE = "tanggap_template"
-_database_numbers = itertools.count()
 
 SHARED_REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
@@ -63,7 +62,9 @@ def template_url(pg_cluster: EmbeddedPostgres) -> URL:
 
 def new_database(cluster: EmbeddedPostgres, template: str | None = None) -> URL:
     """A new empty (PostGIS and pgRouting only) or cloned database with a unique name."""
-    return cluster.create_database(f"t{os.getpid()}_{next(_database_numbers)}", template=template)
+    # Random, not counted: this module is imported twice (as pytest's ``conftest`` and as
+    # ``tests.conftest``), and two counters would hand out the same names.
+    return cluster.create_database(f"t{os.getpid()}_{secrets.token_hex(4)}", template=template)
 
 
 def drop_database(cluster: EmbeddedPostgres, url: URL) -> None:

@@ -58,6 +58,15 @@
     }, function () { return false; });
   }
 
+  function locale(page) { return page.language === "en" ? "en-GB" : "id-ID"; }
+
+  // "14:05:09 WIB": a moment in the city's zone, whatever the browser's own zone.
+  function cityTime(moment, page) {
+    var options = {timeZone: page.timezone, hour: "2-digit", minute: "2-digit",
+                   second: "2-digit", hour12: false};
+    return moment.toLocaleTimeString(locale(page), options).replace(/\./g, ":") + " " + page.zone;
+  }
+
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     tanggap: {
       unpack: function (packed, current) {
@@ -89,13 +98,27 @@
       clock: function (n, page) {
         if (!page) { return window.dash_clientside.no_update; }
         var now = new Date();
-        var options = {timeZone: page.timezone, hour: "2-digit", minute: "2-digit",
-                       second: "2-digit", hour12: false};
         var day = {timeZone: page.timezone, weekday: "long", day: "numeric", month: "long",
                    year: "numeric"};
-        var locale = page.language === "en" ? "en-GB" : "id-ID";
-        return [now.toLocaleTimeString(locale, options).replace(/\./g, ":") + " " + page.zone,
-                now.toLocaleDateString(locale, day)];
+        return [cityTime(now, page), now.toLocaleDateString(locale(page), day)];
+      },
+      // The stale notice: when the last answered tick (or the page's load) is older than
+      // page.stale_after_ms, "data not updated since <that time>". Arrivals are stamped by
+      // this browser's clock, so it needs no server and no agreement between clocks.
+      staleness: function (n, fresh, seen, page) {
+        var nothing = window.dash_clientside.no_update;
+        if (!page) { return [nothing, nothing, nothing]; }
+        var now = new Date();
+        var triggered = (window.dash_clientside.callback_context.triggered || [])
+          .map(function (t) { return t.prop_id; });
+        var arrived = fresh && triggered.some(function (id) { return /-fresh\.data$/.test(id); });
+        if (arrived || !seen) {
+          return [{at_ms: now.getTime(), since: cityTime(now, page)}, "", "stale-banner"];
+        }
+        if (now.getTime() - seen.at_ms <= page.stale_after_ms) {
+          return [nothing, "", "stale-banner"];
+        }
+        return [nothing, page.stale_words.replace("{since}", seen.since), "stale-banner show"];
       }
     }
   });

@@ -18,10 +18,14 @@ from dashboard.live_feed import current_feed, frames_of, tick_update, viewer_key
 from dashboard.live_layout import (
     CityContext,
     city_view,
+    fresh_mark,
     open_city,
     packed_figure,
     patch_of,
     placeholder_figure,
+    stale_notice,
+    staleness_context,
+    watch_staleness,
 )
 from dashboard.page_parts import city_background, top_bar
 from geodata.live.state import LiveState
@@ -42,12 +46,7 @@ from layers.live_queue import (
     legend_entries,
     point_details,
 )
-from layers.words import (
-    Language,
-    choose_language,
-    label,
-    word,
-)
+from layers.words import Language, choose_language, label, word, zone_abbreviation
 
 dash.register_page(__name__, path="/live", title="Tanggap — Operasi langsung")
 
@@ -98,13 +97,15 @@ def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any
         else None
     )
     page = {"city_id": context.city.id, "timezone": context.city.timezone,
-            "language": context.language, "basemap": context.basemap,
-            "view": [view.lon, view.lat, view.zoom]}  # fmt: skip
+            "zone": zone_abbreviation(context.city.timezone), "language": context.language,
+            "basemap": context.basemap, "view": [view.lon, view.lat, view.zoom],
+            **staleness_context(feed.options, context.language)}  # fmt: skip
     return html.Div(
         [
             top_bar(context.language, "/live", city_name=context.city.name,
                     facts=[html.Span(id="live-facts")]),
             banner,
+            *stale_notice("live"),
             html.Div(
                 [
                     html.Div(
@@ -126,6 +127,7 @@ def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any
             dcc.Store(id="live-queue-key"),
             dcc.Interval(id="live-tick", interval=int(feed.options.tick_s * 1000)),
             dcc.Interval(id="live-minute", interval=20_000),  # the queue's ages
+            dcc.Interval(id="live-watch", interval=2_000),  # is the data still fresh?
         ],
         className="page live",
         lang=context.language,
@@ -151,6 +153,7 @@ def first_view(page: Any) -> tuple[Any, ...]:
     return packed_figure(figure), viewer, basemap_names(figure)
 
 
+watch_staleness("live", "live-watch", "live-page")
 clientside_callback(
     dash.ClientsideFunction("tanggap", "unpack"),
     Output("live-map", "figure"),
@@ -214,6 +217,7 @@ def queue_key(state: LiveState, chosen: QueueFilter) -> str:
     Output("live-map", "figure", allow_duplicate=True),
     Output("live-packed", "data", allow_duplicate=True),
     Output("live-viewer", "data", allow_duplicate=True),
+    Output("live-fresh", "data"),
     Input("live-tick", "n_intervals"),
     State("live-viewer", "data"),
     State("live-layers", "value"),
@@ -222,15 +226,16 @@ def queue_key(state: LiveState, chosen: QueueFilter) -> str:
 )
 @guarded("/live")
 def tick(_: int | None, viewer: Any, visible: Any, page: Any) -> tuple[Any, ...]:
-    """Each tick: the map's changes, or its point traces anew, or nothing at all."""
+    """Each tick: the map's changes, or its point traces anew, or nothing at all; and that
+    the data is fresh."""
     state = current_feed().state(requested_city_id(page["city_id"]))
     if state is None:
-        return (no_update,) * 3
+        return (no_update,) * 4
     update = tick_update(state, viewer, language=page["language"],
                          visible=frozenset(visible or ()))  # fmt: skip
     figure = patch_of(update.changes) if update.changes else no_update
     packed = {"data": update.traces} if update.traces is not None else no_update
-    return figure, packed, update.viewer or no_update
+    return figure, packed, update.viewer or no_update, fresh_mark()
 
 
 @dash.callback(

@@ -15,8 +15,18 @@ from dash import Input, Output, State, clientside_callback, dcc, html, no_update
 
 from dashboard.access.guards import guarded, page_refusal, requested_city_id
 from dashboard.app import current_settings
-from dashboard.live_feed import current_feed, frames_of, tick_update, viewer_key
-from dashboard.live_layout import CityContext, city_view, open_city, packed_figure, patch_of
+from dashboard.live_feed import LiveOptions, current_feed, frames_of, tick_update, viewer_key
+from dashboard.live_layout import (
+    CityContext,
+    city_view,
+    fresh_mark,
+    open_city,
+    packed_figure,
+    patch_of,
+    stale_notice,
+    staleness_context,
+    watch_staleness,
+)
 from dashboard.page_parts import city_background
 from geodata.live.state import LiveState
 from layers.city_map import MapView
@@ -100,6 +110,7 @@ def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any
                 html.Div([html.Div(id="wall-clock", className="clock"),
                           html.Div(id="wall-date", className="date")], className="when"),
             ], className="wall-header"),
+            *stale_notice("wall"),
             html.Div([
                 html.Div(id="wall-tiles", className="wall-tiles"),
                 html.Div([dcc.Graph(id="wall-map", className="wall-map",
@@ -110,7 +121,7 @@ def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any
             ], className="wall-body"),
             dcc.Store(id="wall-packed"),
             dcc.Store(id="wall-viewer"),
-            dcc.Store(id="wall-context", data=wall_page_data(context)),
+            dcc.Store(id="wall-context", data=wall_page_data(context, feed.options)),
             dcc.Store(id="wall-alert-data"),
             dcc.Store(id="wall-alert-status"),
             dcc.Interval(id="wall-tick", interval=int(feed.options.tick_s * 1000)),
@@ -123,13 +134,14 @@ def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any
     )  # fmt: skip
 
 
-def wall_page_data(context: CityContext) -> dict[str, Any]:
+def wall_page_data(context: CityContext, options: LiveOptions) -> dict[str, Any]:
     view = city_view(context.city, *MAP_PX)
     return {
         "city_id": context.city.id, "timezone": context.city.timezone,
         "zone": zone_abbreviation(context.city.timezone), "language": context.language,
         "bounds": list(context.city.bounds), "kecamatan": context.kecamatan_bounds,
         "basemap": context.basemap, "view": [view.lon, view.lat, view.zoom],
+        **staleness_context(options, context.language),
     }  # fmt: skip
 
 
@@ -162,6 +174,7 @@ clientside_callback(
     Input("wall-packed", "data"),
     State("wall-map", "figure"),
 )
+watch_staleness("wall", "wall-clock-tick", "wall-context")
 clientside_callback(
     dash.ClientsideFunction("tanggap", "clock"),
     Output("wall-clock", "children"),
@@ -182,6 +195,7 @@ clientside_callback(
     Output("wall-viewer", "data", allow_duplicate=True),
     Output("wall-tiles", "children", allow_duplicate=True),
     Output("wall-alert-data", "data"),
+    Output("wall-fresh", "data"),
     Input("wall-tick", "n_intervals"),
     State("wall-viewer", "data"),
     State("wall-context", "data"),
@@ -189,13 +203,14 @@ clientside_callback(
 )
 @guarded("/wall")
 def tick(_: int | None, viewer: Any, page: Any) -> tuple[Any, ...]:
-    """The map's changes, the tiles when their numbers moved, and any new critical alert."""
+    """The map's changes, the tiles when their numbers moved, any new critical alert, and
+    that the data is fresh."""
     state = current_feed().state(requested_city_id(page["city_id"]))
     if state is None:
-        return (no_update,) * 5
+        return (no_update,) * 6
     update = tick_update(state, viewer, language=page["language"], style=WALL_STYLE)
     if update.viewer is None:
-        return (no_update,) * 5
+        return (*(no_update,) * 5, fresh_mark())
     figure = patch_of(update.changes) if update.changes else no_update
     packed = {"data": update.traces} if update.traces is not None else no_update
     key = headline_key(state)
@@ -207,7 +222,7 @@ def tick(_: int | None, viewer: Any, page: Any) -> tuple[Any, ...]:
         if viewer else []
     )  # fmt: skip
     alert = {"seq": state.version, "lines": lines} if lines else no_update
-    return figure, packed, {**update.viewer, "headline": key}, tiles, alert
+    return figure, packed, {**update.viewer, "headline": key}, tiles, alert, fresh_mark()
 
 
 @dash.callback(

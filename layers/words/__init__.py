@@ -11,6 +11,7 @@ same placeholders, and that every key the code asks for exists.
 from layers.words.lookup import (
     CATALOGUE,
     choose_language,
+    clock,
     codes,
     label,
     labels,
@@ -29,6 +30,7 @@ __all__ = [
     "Language",
     "Words",
     "choose_language",
+    "clock",
     "codes",
     "label",
     "labels",

@@ -4,6 +4,11 @@ from layers.words.types import Words
 
 WORDS: Words = {
     "title": {"id": "Operasi langsung", "en": "Live operations"},
+    # On the live page and the wall when answers stop (database or server away).
+    "stale_since": {
+        "id": "Data belum diperbarui sejak {since} (koneksi terputus, mencoba lagi…)",
+        "en": "Data not updated since {since} (connection lost, retrying…)",
+    },
     "queue": {"id": "Antrean kejadian terbuka", "en": "Open incident queue"},
     "shown": {"id": "{shown} dari {total} ditampilkan", "en": "{shown} of {total} shown"},
     "layers": {"id": "Lapisan peta", "en": "Map layers"},

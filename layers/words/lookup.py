@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from layers.words import access, analytics, app, dispatch, live, report, wall
 from layers.words.codes import CODES
@@ -12,6 +14,7 @@ from layers.words.types import LANGUAGES, Language, Words
 __all__ = [
     "CATALOGUE",
     "choose_language",
+    "clock",
     "codes",
     "label",
     "labels",
@@ -95,6 +98,14 @@ def other_language(language: Language) -> Language:
 def zone_abbreviation(timezone: str) -> str:
     """WIB, WITA or WIT for an Indonesian IANA zone; the zone name otherwise."""
     return _ZONES.get(timezone, timezone)
+
+
+def clock(epoch_s: float, timezone: str, *, seconds: bool = False) -> str:
+    """The time of ``epoch_s`` (Unix seconds) in the city's zone: ``14:05 WIB``
+    (``14:05:09 WIB`` with ``seconds``)."""
+    when = datetime.fromtimestamp(epoch_s, UTC).astimezone(ZoneInfo(timezone))
+    shown = f"{when:%H:%M:%S}" if seconds else f"{when:%H:%M}"
+    return f"{shown} {zone_abbreviation(timezone)}"
 
 
 def number(value: float | None, language: Language, decimals: int = 0) -> str:

@@ -24,6 +24,7 @@ from layers.words import (
     CATALOGUE,
     LANGUAGES,
     choose_language,
+    clock,
     codes,
     label,
     minutes,
@@ -109,6 +110,13 @@ def test_languages_and_zones() -> None:
     assert choose_language("fr", "id") == "id" and choose_language(None, "en") == "en"
     zones = ("Asia/Jakarta", "Asia/Pontianak", "Asia/Makassar", "Asia/Jayapura", "UTC")
     assert [zone_abbreviation(z) for z in zones] == ["WIB", "WIB", "WITA", "WIT", "UTC"]
+
+
+def test_clock_shows_the_city_zone() -> None:
+    moment = 1_764_581_109.0  # 2025-12-01 09:25:09 UTC
+    assert clock(moment, "Asia/Jakarta") == "16:25 WIB"
+    assert clock(moment, "Asia/Makassar", seconds=True) == "17:25:09 WITA"
+    assert clock(moment, "Asia/Jayapura", seconds=True) == "18:25:09 WIT"
 
 
 def test_emergency_colours_are_distinct() -> None:

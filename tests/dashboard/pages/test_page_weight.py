@@ -61,9 +61,7 @@ def test_no_page_html_carries_figure_data(client: FlaskClient, path: str) -> Non
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_no_page_layout_carries_figure_data(
-    app: dash.Dash, client: FlaskClient, path: str
-) -> None:
+def test_no_page_layout_carries_figure_data(app: dash.Dash, client: FlaskClient, path: str) -> None:
     layout = page_layout(client, app, path)
     assert len(components_of(layout)) > 10  # the page itself, not a refusal
     found = FIGURE_DATA.search(as_json(layout))
