@@ -15,8 +15,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from dashboard.access.protection import content_security_policy, install_protection, unavailable
 from dashboard.access.signin import install_sign_in
 from dashboard.api import register_api
+from geodata.analytics.standards import AnalyticsConfig
 from geodata.db.app_secrets import shared_secret
 from geodata.db.database import make_engine
+from geodata.planning.jobs import JobWorker
 from geodata.settings import Settings
 
 __all__ = ["create_app", "current_engine", "current_settings"]
@@ -62,6 +64,14 @@ def create_app(settings: Settings) -> dash.Dash:
         *server.config.get("COMPRESS_MIMETYPES", []),
         "application/vnd.mapbox-vector-tile",
     ]
+    # Planning jobs run beside the requests, in this process's threads; their state is in
+    # PostgreSQL, so any worker of any process may run any job.
+    workers = [JobWorker(engine, AnalyticsConfig.from_settings(settings),
+                         poll_s=settings.planning_poll_s)
+               for _ in range(settings.planning_workers)]  # fmt: skip
+    for worker in workers:
+        worker.start()
+    server.config["TANGGAP_PLANNING_WORKERS"] = workers
     app.layout = dash.html.Div([dash.page_container], className="tanggap")
     _, limiter = install_protection(server, engine, settings, app.csp_hashes())
     install_sign_in(server, engine, settings, limiter)

@@ -21,6 +21,7 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("/wall", "app.page_wall"),
     ("/analytics", "app.page_analytics"),
     ("/coverage", "app.page_coverage"),
+    ("/perencanaan", "app.page_planning"),
 )
 
 

@@ -179,6 +179,18 @@ class Settings(BaseSettings):
         ),
     )  # fmt: skip
 
+    planning_workers: int = Field(
+        default=1, ge=0, le=4,
+        description=(
+            "Planning job threads per app process (0: this process runs no planning jobs). "
+            "Jobs wait in PostgreSQL; any thread of any process claims the next one."
+        ),
+    )  # fmt: skip
+    planning_poll_s: float = Field(
+        default=1.0, gt=0, le=60,
+        description="How often an idle planning thread looks for a queued job (seconds).",
+    )  # fmt: skip
+
     @field_validator("response_targets_min", "response_allowances_min")
     @classmethod
     def _check_minutes(cls, value: dict[str, float]) -> dict[str, float]:

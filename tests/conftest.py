@@ -30,6 +30,9 @@ from geodata.load.city_load import load_city
 from tests.access import Person, add_people
 
 TEMPLATE = "tanggap_template"
+#: Apps built in this process run no planning job threads (they would outlive each test's
+#: database); the served apps that need them say so (``live_app``).
+os.environ.setdefault("TANGGAP_PLANNING_WORKERS", "0")
 
 SHARED_REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
@@ -168,6 +171,7 @@ def live_app(live_demo_url: URL, artifacts_dir: Path) -> Iterator[str]:
         "TANGGAP_DATABASE_URL": live_demo_url.render_as_string(hide_password=False),
         "TANGGAP_PORT": str(port),
         "TANGGAP_WORKERS": "2",
+        "TANGGAP_PLANNING_WORKERS": "1",  # the planner's browser test runs its jobs here
     }
     log = (artifacts_dir / "live_app.log").open("w")
     process = subprocess.Popen(

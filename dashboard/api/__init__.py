@@ -13,6 +13,7 @@ from dashboard.api import (
     incidents,
     openapi,
     osmand,
+    planning,
     recommendations,
     units,
 )
@@ -21,7 +22,7 @@ from dashboard.api.tiles import register_tiles
 
 __all__ = ["API_PREFIX", "RESOURCES", "register_api"]
 
-RESOURCES = (incidents, dispatches, recommendations, units, osmand, openapi)
+RESOURCES = (incidents, dispatches, recommendations, units, osmand, planning, openapi)
 
 
 def register_api(server: Flask) -> ApiRoutes:

@@ -2,8 +2,9 @@
 
 Stations sit on nodes of arterials or collectors (offices front main roads), so every
 station is routable; positions follow how Indonesian kota place them: Polres, Damkar HQ,
-PSC 119 and RSUD near the centre, a Polsek and a Puskesmas in every kecamatan, a few
-Damkar posko in outer kecamatan.
+PSC 119 and RSUD near the centre, a Polsek and a Puskesmas in every kecamatan, one
+Damkar posko in an outer kecamatan besides the HQ: the far side of the city lies beyond the
+fire standard (see ``DAMKAR_POSTS``), a real gap for the planner.
 """
 
 from __future__ import annotations
@@ -60,6 +61,11 @@ CALL_SIGN_PREFIX = {
     _AMB: "AMB", _FIRE: "DMK", _POL: "POL", AgencyKind.DISASTER: "BPB",
     AgencyKind.SAR: "SAR", AgencyKind.TRANSPORT: "DSH", AgencyKind.OTHER: "SPP",
 }  # fmt: skip
+#: Damkar posko built besides the HQ. Two or three outer kecamatan were surveyed for one
+#: (the draws stay as they were, so the rest of the city is generated unchanged); the
+#: city funded the first. The HQ and one posko leave the far side of the city beyond the
+#: fire standard: the real gap the planner (/perencanaan) is there to close.
+DAMKAR_POSTS = 1
 #: Share of units out of service (in the workshop) at any time (assumed).
 OUT_OF_SERVICE_SHARE = 0.05
 
@@ -88,7 +94,7 @@ class _Plan:
 
 
 def build_facilities(areas: Areas, roads: RoadNetwork, rng: np.random.Generator) -> Facilities:
-    """Place 21-22 stations on main-road nodes and equip them with 65-73 units."""
+    """Place about 20 stations on main-road nodes and equip them with 60-70 units."""
     plan = _plan_stations(areas, rng)
     nodes = _snap_to_major_nodes(roads, np.array([row[2] for row in plan.rows]))
     node_xy = roads.node_xy[nodes]
@@ -135,12 +141,10 @@ def _plan_stations(areas: Areas, rng: np.random.Generator) -> _Plan:
         anchor = near(centre, 800, 1_200) if k == 0 else anchors[k]
         plan.add("POLRES", f"Polsek {kec_name}", anchor, "polsek")
     plan.add("DAMKAR", "Markas Komando Damkar", near(centre, 600, 1_200), "damkar_hq")
-    posts = np.sort(rng.permutation(np.arange(1, len(kecamatan)))[: rng.integers(2, 4)])
-    for k in posts:
-        plan.add(
-            "DAMKAR", f"Posko Damkar {kecamatan['name'].iloc[k]}", near(anchors[k], 200, 400),
-            "damkar_post",
-        )  # fmt: skip
+    surveyed = np.sort(rng.permutation(np.arange(1, len(kecamatan)))[: rng.integers(2, 4)])
+    sites = [near(anchors[k], 200, 400) for k in surveyed]
+    for k, site in list(zip(surveyed, sites, strict=True))[:DAMKAR_POSTS]:
+        plan.add("DAMKAR", f"Posko Damkar {kecamatan['name'].iloc[k]}", site, "damkar_post")
     plan.add("PSC119", "PSC 119 Dinas Kesehatan", near(centre, 300, 800), "psc119")
     plan.add("RSUD", "IGD RSUD Kota Demo Tanggap", near(centre, 900, 1_600), "rsud")
     for k in range(len(kecamatan)):

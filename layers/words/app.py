@@ -29,6 +29,7 @@ WORDS: Words = {
     "page_wall": {"id": "Layar dinding", "en": "Wall display"},
     "page_analytics": {"id": "Analitik", "en": "Analytics"},
     "page_coverage": {"id": "Cakupan layanan", "en": "Coverage"},
+    "page_planning": {"id": "Perencanaan", "en": "Planning"},
     "no_location": {"id": "lokasi belum ada", "en": "no location"},
     "kelurahan_short": {"id": "Kel. {name}", "en": "Kel. {name}"},
     "kecamatan_short": {"id": "Kec. {name}", "en": "Kec. {name}"},

@@ -25,7 +25,9 @@ ANALYTICS_CONTROLS = ("an-dates.start_date", "an-dates.end_date", "an-categories
 
 @pytest.fixture(scope="module")
 def app(demo_url: URL) -> Iterator[dash.Dash]:
-    yield create_app(Settings(database_url=demo_url.render_as_string(hide_password=False)))
+    # no planning job threads: the demo database is read-only for the tests
+    yield create_app(Settings(database_url=demo_url.render_as_string(hide_password=False),
+                              planning_workers=0))  # fmt: skip
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ TABLES = {
     "dispatches", "audit_log", "road_nodes", "road_edges", "road_edge_costs",
     "road_routing_edges", "api_tokens", "unit_positions", "live_snapshots", "live_deltas",
     "map_tiles", "road_graphs", "users", "user_sessions", "app_secrets", "rate_limits",
+    "planning_scenarios", "planning_scenario_sites", "planning_scenario_areas", "planning_jobs",
 }  # fmt: skip
 
 

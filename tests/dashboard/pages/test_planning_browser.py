@@ -1,0 +1,91 @@
+"""The planner page in headless Chromium on the demo city: a run is queued, a worker of
+the served app solves it, the page shows the sites, before and after and the replay; two
+runs are saved, compared, and the DPRD summary downloaded and opened. Screenshots are left
+in test-artifacts/ (planning_result_id.png, planning_compare_id.png, planning_dprd.png)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.remote.webdriver import WebDriver
+
+from tests.access import Person, browser_sign_in
+from tests.browser import chromium
+from tests.dashboard.pages.test_analytics_browser import plot_data, severe, wait_for, wait_for_map
+
+pytestmark = pytest.mark.browser
+
+
+def text_of(browser: WebDriver, element_id: str) -> str:
+    return browser.find_element(By.ID, element_id).text
+
+
+def set_number(browser: WebDriver, element_id: str, value: str) -> None:
+    field = browser.find_element(By.ID, element_id)
+    field.send_keys(Keys.CONTROL, "a")
+    field.send_keys(value, Keys.TAB)
+
+
+def run_and_wait(browser: WebDriver) -> None:
+    before = text_of(browser, "pl-figures")
+    browser.find_element(By.ID, "pl-run").click()
+    wait_for(browser, lambda: "Selesai" in text_of(browser, "pl-status"), timeout_s=240)
+    wait_for(browser, lambda: text_of(browser, "pl-figures") not in ("", before))
+
+
+def save_as(browser: WebDriver, name: str) -> None:
+    field = browser.find_element(By.ID, "pl-name")
+    field.send_keys(Keys.CONTROL, "a")
+    field.send_keys(name)
+    browser.find_element(By.ID, "pl-save").click()
+    wait_for(browser, lambda: "tersimpan" in text_of(browser, "pl-saved"))
+
+
+def test_the_planner_runs_saves_compares_and_exports(
+    live_app: str, artifacts_dir: Path, tmp_path: Path, people: dict[str, Person]
+) -> None:
+    with chromium(1500, 2200) as browser:
+        browser.execute_cdp_cmd(
+            "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)}
+        )
+        browser_sign_in(browser, live_app, people["planner"], "/perencanaan")
+        wait_for(browser, lambda: "Church & ReVelle" in text_of(browser, "pl-doc"))
+        run_and_wait(browser)
+        wait_for_map(browser, "pl-map")
+        browser.save_screenshot(str(artifacts_dir / "planning_result_id.png"))
+        traces = {trace["name"] for trace in plot_data(browser, "pl-map")}
+        assert {"Posko baru (usulan)", "Posko sekarang", "Kandidat"} <= traces
+        figures = text_of(browser, "pl-figures")
+        assert "Penduduk terjangkau dalam target" in figures and "+" in figures
+        assert "Semua" in text_of(browser, "pl-replay")
+        assert "optimal" in text_of(browser, "pl-greedy")
+        save_as(browser, "Usulan dua posko")
+
+        set_number(browser, "pl-k", "4")
+        run_and_wait(browser)
+        save_as(browser, "Usulan empat posko")
+        wait_for(browser, lambda: len(browser.find_elements(
+            By.CSS_SELECTOR, "#pl-scenarios input")) == 2)  # fmt: skip
+        # who saved them comes from the session, not from anything the page sent
+        assert text_of(browser, "pl-scenarios").count(people["planner"].username) == 2
+        for box in browser.find_elements(By.CSS_SELECTOR, "#pl-scenarios input"):
+            box.click()
+        wait_for(browser, lambda: "Usulan empat posko" in text_of(browser, "pl-compare"))
+        compared = text_of(browser, "pl-compare")
+        assert "Penduduk dalam target, usulan" in compared
+        browser.execute_script("document.getElementById('pl-compare').scrollIntoView()")
+        time.sleep(0.5)
+        browser.save_screenshot(str(artifacts_dir / "planning_compare_id.png"))
+
+        browser.find_element(By.CSS_SELECTOR, "button[id*='summary']").click()
+        wait_for(browser, lambda: list(tmp_path.glob("*ringkasan.html")))
+        summary = next(tmp_path.glob("*ringkasan.html"))
+        assert "Usulan Lokasi Posko Baru" in summary.read_text()
+        assert not severe(browser), severe(browser)
+    with chromium(900, 1300) as page:
+        page.get(summary.as_uri())
+        page.save_screenshot(str(artifacts_dir / "planning_dprd.png"))
