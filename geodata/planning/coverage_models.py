@@ -12,7 +12,7 @@ the covering pattern (no loop over pairs).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any, Self
+from typing import Any, Protocol, Self
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -35,6 +35,35 @@ from geodata.planning.solution import Solution
 from geodata.planning.solver import HighsSolver, MilpProblem, SolveStatus
 
 __all__ = ["LSCP", "MCLP", "BackupCoverage"]
+
+
+class _MilpModel(Protocol):
+    def problem(self, start: NDArray[np.intp]) -> tuple[MilpProblem, NDArray[np.intp]]: ...
+
+    def _solution(
+        self, chosen: NDArray[np.intp], method: str, status: SolveStatus, **figures: Any
+    ) -> Solution: ...
+
+
+def solved(
+    model: _MilpModel, start: NDArray[np.intp], solver: HighsSolver, timer: Timer
+) -> Solution:
+    """``model``'s MILP solved by HiGHS from ``start``: the free sites its answer opens."""
+    problem, free = model.problem(start)
+    build_s = timer.seconds()
+    outcome = solver.solve(problem)
+    x = outcome.x if outcome.x is not None else problem.start
+    assert x is not None
+    chosen = free[x[: len(free)] > 0.5]
+    return model._solution(
+        chosen,
+        "highs",
+        outcome.status,
+        bound=outcome.bound,
+        gap=outcome.gap,
+        build_s=build_s,
+        solve_s=outcome.solve_s,
+    )
 
 
 @dataclass
@@ -114,21 +143,7 @@ class _CoveringModel:
 
     def _exact(self, start: NDArray[np.intp], solver: HighsSolver, timer: Timer) -> Solution:
         """The MILP over every free site, from ``start``."""
-        problem, free = self.problem(start)
-        build_s = timer.seconds()
-        outcome = solver.solve(problem)
-        x = outcome.x if outcome.x is not None else problem.start
-        assert x is not None
-        chosen = free[x[: len(free)] > 0.5]
-        return self._solution(
-            chosen,
-            "highs",
-            outcome.status,
-            bound=outcome.bound,
-            gap=outcome.gap,
-            build_s=build_s,
-            solve_s=outcome.solve_s,
-        )
+        return solved(self, start, solver, timer)
 
     def _rebuilt(self, instance: Instance, p: int) -> _CoveringModel:
         """The same model on another instance (the sites the fixing left)."""
@@ -401,21 +416,7 @@ class LSCP:
         )
         if len(start) == 0:  # the fixed sites already cover: nothing to open
             return self._solution(start, "highs", SolveStatus.OPTIMAL, bound=0.0, gap=0.0)
-        problem, free = self.problem(start)
-        build_s = timer.seconds()
-        outcome = solver.solve(problem)
-        x = outcome.x if outcome.x is not None else problem.start
-        assert x is not None
-        chosen = free[x[: len(free)] > 0.5]
-        return self._solution(
-            chosen,
-            "highs",
-            outcome.status,
-            bound=outcome.bound,
-            gap=outcome.gap,
-            build_s=build_s,
-            solve_s=outcome.solve_s,
-        )
+        return solved(self, start, solver, timer)
 
     def problem(self, start: NDArray[np.intp]) -> tuple[MilpProblem, NDArray[np.intp]]:
         instance, pattern = self.instance, self.pattern
