@@ -20,15 +20,10 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Connection, text
 
 from dashboard.api._core import ApiError, ApiRoutes, RouteDoc, parse, transaction
-from geodata.planning import exports, jobs, scenarios, sources
+from geodata.planning import edits, exports, jobs, scenarios
 from geodata.planning.errors import PlanningInputError
-from geodata.planning.matrix import travel_row
-from geodata.planning.payload import decode_state, records
+from geodata.planning.payload import records
 from geodata.planning.request import PlanRequest
-from geodata.planning.snapping import snap
-from geodata.planning.uploads import candidates_from_file
-from geodata.routing.road_graph import RoadGraph
-from geodata.routing.vehicle_profiles import AGENCY_PROFILE
 from layers.planning import scenario_summary_html
 from layers.words import choose_language
 
@@ -151,39 +146,14 @@ def cancel_view(job_id: int) -> Any:
     return jsonify(job_out(view).model_dump())
 
 
-def _added_row(
-    conn: Connection, city_id: int, job: dict[str, Any], state: Any, lon: float, lat: float
-) -> int:
-    """A site at a point that is not a candidate: snapped, one bounded Dijkstra."""
-    plan = PlanRequest.from_json({k: v for k, v in job["request"].items() if k != "scenario_name"})
-    profile = plan.profile or AGENCY_PROFILE.get(plan.agency_kind, "car")
-    graph = RoadGraph.from_database(conn, city_id, profile)
-    placed = snap(graph, [lon], [lat], plan.max_snap_m)
-    if placed.node_pos[0] < 0:
-        raise PlanningInputError("add_lon", f"no road within {plan.max_snap_m:.0f} m of the point")
-    if state.node_ids is None:
-        raise PlanningInputError("add_lon", "this job keeps no road nodes: run it again")
-    row = travel_row(
-        graph, int(placed.node_pos[0]), graph.positions(state.node_ids), float(state.budget_s)
-    )
-    return state.add_site(row)
-
-
 def whatif_view(job_id: int) -> Any:
     body = parse(WhatIfIn, request.get_json(silent=True))
-    with transaction() as (conn, who):
+    point = None if body.add_lon is None or body.add_lat is None else (body.add_lon, body.add_lat)
+    with transaction() as (conn, who), _planner_errors():
         job = _job_or_404(conn, who.city_id, job_id)
-        if job["status"] not in ("done", "cancelled") or job["result"] is None:
-            raise ApiError(422, f"job {job_id} has no result yet ({job['status']})", field="job_id")
-        raw = conn.execute(
-            text("SELECT state FROM planning_jobs WHERE id = :i"), {"i": job_id}
-        ).scalar_one()
-        state = decode_state(bytes(raw))
-        with _planner_errors():
-            add = body.add
-            if body.add_lon is not None and body.add_lat is not None:
-                add = _added_row(conn, who.city_id, job, state, body.add_lon, body.add_lat)
-            change = state.change(add=add, remove=body.remove)
+        change = edits.job_whatif(
+            conn, who.city_id, job, add=body.add, remove=body.remove, add_point=point
+        )
     out = WhatIfOut(
         sites_before=list(change.sites_before),
         sites_after=list(change.sites_after),
@@ -286,13 +256,10 @@ def upload_view() -> Any:
         if path.stat().st_size > MAX_UPLOAD_BYTES:
             raise ApiError(422, "the file is larger than 20 MB", field="file")
         with transaction() as (conn, who), _planner_errors():
-            graph = RoadGraph.from_database(conn, who.city_id, profile)
-            boundary = sources.city_boundary(conn, who.city_id)
-            frame = candidates_from_file(
-                path, graph, max_snap_m=300.0, boundary=boundary, parcels=parcels
+            frame = edits.uploaded_candidates(
+                conn, who.city_id, path, profile=profile, parcels=parcels
             )
-    columns = ("candidate_id", "name", "source", "lon", "lat", "node_id", "snap_m", "status")
-    return jsonify(CandidatesOut(candidates=records(frame, columns)).model_dump())
+    return jsonify(CandidatesOut(candidates=records(frame, edits.CANDIDATE_COLUMNS)).model_dump())
 
 
 def register(api: ApiRoutes) -> None:

@@ -22,17 +22,16 @@ from dashboard.access.guards import (
     guarded,
     page_refusal,
     reachable_city,
-    requested_city,
     spend,
 )
 from dashboard.app import current_engine, current_settings
 from dashboard.page_parts import city_background, html_table, section, synthetic_banner, top_bar
-from dashboard.planning_form import _VALUES, CONTROLS, plan_request
+from dashboard.planning_edits import job_number, page_city, page_language
+from dashboard.planning_form import CONTROLS, VALUES, controls, plan_request
 from geodata.map_queries import CitySummary
 from geodata.planning import exports, jobs, scenarios
 from geodata.planning.errors import PlanningInputError
-from geodata.planning.request import ExistingPosko, ModelName
-from geodata.vocabulary import AgencyKind
+from geodata.planning.request import ModelName
 from layers.city_map import MapView, zoom_for_bounds
 from layers.planning import scenario_summary_html
 from layers.planning.plan_view import (
@@ -48,7 +47,6 @@ from layers.planning.plan_view import (
 from layers.words import (
     Language,
     choose_language,
-    label,
     word,
     zone_abbreviation,
 )
@@ -59,105 +57,12 @@ dash.register_page(__name__, path=PATH, title="Tanggap — Perencanaan")
 _EXPORTS = ("geojson", "sites_csv", "areas_csv", "summary")
 
 
-def _city(context: Any) -> CitySummary:
-    """The city the page's store names, if this account may plan for it (else 403)."""
-    with current_engine().connect() as conn:
-        return requested_city(conn, context.get("city") if isinstance(context, dict) else None)
-
-
-def _language(context: Any) -> Language:
-    chosen = context.get("language") if isinstance(context, dict) else None
-    return choose_language(chosen, current_settings().language)
-
-
-def _job_id(value: Any) -> int:
-    """A job id the browser sent: a positive whole number, or nothing to do."""
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise PreventUpdate
-    return value
-
-
 def _scenario_ids(chosen: Any) -> list[int]:
     """The scenario ids the browser ticked (whole numbers only, at most three)."""
     if not isinstance(chosen, list):
         return []
     ids = [i for i in chosen if isinstance(i, int) and not isinstance(i, bool) and i > 0]
     return ids[: scenarios.MAX_COMPARED]
-
-
-def controls(language: Language) -> Any:
-    def field(title: str, control: Any) -> Any:
-        return html.Label([html.Span(title), control], className="an-field")
-
-    def w(key: str) -> str:
-        return word(f"planning.{key}", language)
-
-    kinds = [
-        {"label": label("agency_kind", k.value, language), "value": k.value} for k in AgencyKind
-    ]
-    models = [{"label": w(f"model_{m.value}"), "value": m.value} for m in ModelName]
-    existing = [{"label": w(f"existing_{e.value}"), "value": e.value} for e in ExistingPosko]
-    number = {"type": "number", "debounce": True}
-    return html.Div(
-        [
-            field(
-                w("agency"),
-                dcc.Dropdown(id="pl-agency", options=kinds, value="fire", clearable=False),
-            ),
-            field(
-                w("model"),
-                dcc.Dropdown(id="pl-model", options=models, value="mclp", clearable=False),
-            ),
-            field(w("k"), dcc.Input(id="pl-k", value=2, min=0, max=50, step=1, **number)),
-            field(w("share"), dcc.Input(id="pl-share", value=100, min=1, max=100, **number)),
-            field(
-                w("target_minutes"),
-                dcc.Input(
-                    id="pl-target", min=1, max=240, placeholder=w("standard_default"), **number
-                ),
-            ),
-            field(
-                w("allowance_minutes"),
-                dcc.Input(
-                    id="pl-allowance", min=0, max=120, placeholder=w("standard_default"), **number
-                ),
-            ),
-            field(
-                w("existing"),
-                dcc.Dropdown(id="pl-existing", options=existing, value="fixed", clearable=False),
-            ),
-            field(
-                w("demand"),
-                dcc.Checklist(
-                    id="pl-demand",
-                    value=["incidents", "population"],
-                    options=[
-                        {"label": w("use_incidents"), "value": "incidents"},
-                        {"label": w("use_population"), "value": "population"},
-                    ],
-                ),
-            ),
-            field(
-                w("incident_weight"),
-                dcc.Input(id="pl-incident-share", value=50, min=0, max=100, **number),
-            ),
-            field(
-                w("candidates"),
-                dcc.Checklist(
-                    id="pl-candidates",
-                    value=["kelurahan"],
-                    options=[{"label": w("use_kelurahan"), "value": "kelurahan"}],
-                ),
-            ),
-            field(
-                w("grid_spacing"), dcc.Input(id="pl-grid", value=800, min=50, max=20000, **number)
-            ),
-            field(
-                w("time_limit"), dcc.Input(id="pl-time-limit", value=30, min=1, max=600, **number)
-            ),
-        ],
-        className="an-controls",
-    )
 
 
 def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any:
@@ -190,6 +95,7 @@ def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any
             dcc.Store(id="pl-context", data={"city": summary.code, "language": language}),
             dcc.Store(id="pl-job"),
             dcc.Store(id="pl-shown"),
+            dcc.Store(id="pl-points", data=[]),
             dcc.Download(id="pl-download"),
             dcc.Interval(id="pl-poll", interval=1000, disabled=True),
             controls(language),
@@ -209,6 +115,10 @@ def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any
                         w("map_title"),
                         [dcc.Graph(id="pl-map", className="cv-map an-graph")],
                         wide=True,
+                    ),
+                    section(
+                        w("whatif_title"),
+                        [html.P(w("whatif_hint"), className="an-small"), html.Div(id="pl-whatif")],
                     ),
                     section(
                         w("results"),
@@ -269,7 +179,7 @@ def describe_model(model: Any, context: Any) -> str:
     """The chosen model's formulation in one sentence, with its source."""
     if model not in {m.value for m in ModelName}:
         raise PreventUpdate
-    return word(f"planning.doc_{model}", _language(context))
+    return word(f"planning.doc_{model}", page_language(context))
 
 
 @dash.callback(
@@ -277,14 +187,14 @@ def describe_model(model: Any, context: Any) -> str:
     Output("pl-poll", "disabled"),
     Output("pl-status", "children"),
     Input("pl-run", "n_clicks"),
-    *[State(c, _VALUES.get(c, "value")) for c in CONTROLS],
+    *[State(c, VALUES.get(c, "value")) for c in CONTROLS],
     State("pl-context", "data"),
     prevent_initial_call=True,
 )
 @guarded(PATH)
 def start_run(clicks: Any, *values: Any) -> Any:
     """Queue the run; a refused input is named at once, nothing queued."""
-    context, language = values[-1], _language(values[-1])
+    context, language = values[-1], page_language(values[-1])
     settings = current_settings()
     spend("planning")
     try:
@@ -294,7 +204,7 @@ def start_run(clicks: Any, *values: Any) -> Any:
     except PlanningInputError as error:
         failed = {"status": "failed", "error": {"field": error.field, "message": error.message}}
         return None, True, job_status_text(failed, language)
-    city = _city(context)
+    city = page_city(context)
     with current_engine().begin() as conn:
         job_id = jobs.submit_job(conn, city.id, plan, actor=account().username)
     return job_id, False, job_status_text({"status": "queued"}, language)
@@ -310,9 +220,9 @@ def start_run(clicks: Any, *values: Any) -> Any:
 @guarded(PATH)
 def cancel_run(clicks: Any, job_id: Any, context: Any) -> str:
     """Ask the running job to stop (it keeps its best solution)."""
-    city = _city(context)
+    city = page_city(context)
     with current_engine().begin() as conn:
-        jobs.cancel_job(conn, city.id, _job_id(job_id), actor=account().username)
+        jobs.cancel_job(conn, city.id, job_number(job_id), actor=account().username)
     return ""
 
 
@@ -325,6 +235,7 @@ def cancel_run(clicks: Any, job_id: Any, context: Any) -> str:
     Output("pl-worst", "children"),
     Output("pl-replay", "children"),
     Output("pl-areas", "children"),
+    Output("pl-whatif", "children", allow_duplicate=True),
     Output("pl-shown", "data"),
     Input("pl-poll", "n_intervals"),
     State("pl-job", "data"),
@@ -336,7 +247,7 @@ def cancel_run(clicks: Any, job_id: Any, context: Any) -> str:
 def poll(ticks: Any, job_id: Any, shown: Any, context: Any) -> Any:
     """The job's progress; the greedy result as soon as it is there (once), then the
     final one."""
-    job_id, language, city = _job_id(job_id), _language(context), _city(context)
+    job_id, language, city = job_number(job_id), page_language(context), page_city(context)
     with current_engine().connect() as conn:
         job = jobs.job_view(conn, city.id, job_id)
     if job is None:
@@ -345,8 +256,9 @@ def poll(ticks: Any, job_id: Any, shown: Any, context: Any) -> Any:
     running = job["status"] in ("queued", "running")
     phase = f"{job_id}:{'greedy' if running else 'final'}"
     if job["result"] is None or phase == shown:
-        return (status, not running, *([no_update] * 6), no_update)
-    return (status, not running, *result_children(job["result"], city, language), phase)
+        return (status, not running, *([no_update] * 7), no_update)
+    # a what-if of the run shown before no longer applies
+    return (status, not running, *result_children(job["result"], city, language), None, phase)
 
 
 def result_children(result: dict[str, Any], city: CitySummary, language: Language) -> tuple:
@@ -377,9 +289,9 @@ def result_children(result: dict[str, Any], city: CitySummary, language: Languag
 @guarded(PATH)
 def save(clicks: Any, name: Any, job_id: Any, context: Any) -> str:
     """Save the finished run as a scenario (one transaction with its audit entry)."""
-    language, city = _language(context), _city(context)
+    language, city = page_language(context), page_city(context)
     with current_engine().connect() as conn:
-        job = jobs.job_view(conn, city.id, _job_id(job_id)) if job_id else None
+        job = jobs.job_view(conn, city.id, job_number(job_id)) if job_id else None
     if job is None or job["status"] != "done":
         return word("planning.save_first", language)
     try:
@@ -402,7 +314,7 @@ def save(clicks: Any, name: Any, job_id: Any, context: Any) -> str:
 @guarded(PATH)
 def list_saved(saved: Any, context: Any) -> list[dict[str, Any]]:
     """The city's scenarios, newest first, with when they were made in the city's zone."""
-    city = _city(context)
+    city = page_city(context)
     with current_engine().connect() as conn:
         frame = scenarios.list_scenarios(conn, city.id)
     zone, abbreviation = ZoneInfo(city.timezone), zone_abbreviation(city.timezone)
@@ -422,10 +334,10 @@ def list_saved(saved: Any, context: Any) -> list[dict[str, Any]]:
 @guarded(PATH)
 def compare(chosen: Any, context: Any) -> Any:
     """Up to three chosen scenarios side by side."""
-    language, ids = _language(context), _scenario_ids(chosen)
+    language, ids = page_language(context), _scenario_ids(chosen)
     if not ids:
         return None
-    city = _city(context)
+    city = page_city(context)
     with current_engine().connect() as conn:
         table = scenarios.compare_scenarios(conn, city.id, ids)
     return html_table(compare_table(table.to_dict("records"), language))
@@ -446,7 +358,7 @@ def export(clicks: Any, chosen: Any, context: Any) -> Any:
     if not isinstance(trigger, dict) or trigger.get("format") not in _EXPORTS or not ids \
             or not ctx.triggered or not ctx.triggered[0]["value"]:  # fmt: skip
         raise PreventUpdate
-    city = _city(context)
+    city = page_city(context)
     spend("exports")
     with current_engine().connect() as conn:
         scenario = scenarios.load_scenario(conn, city.id, ids[0])
@@ -457,7 +369,7 @@ def export(clicks: Any, chosen: Any, context: Any) -> Any:
     if kind == "summary":
         page = scenario_summary_html(
             scenario,
-            _language(context),
+            page_language(context),
             timezone=city.timezone,
             synthetic=city.is_synthetic,
         )

@@ -155,10 +155,7 @@ def prepare(
     )
     existing["station_id"] = posko["station_id"].to_numpy()
     parts = [existing]
-    if request.kelurahan_candidates and len(areas):
-        parts.append(kelurahan_candidates(graph, areas, max_snap_m=snap_m))
-    if request.grid_spacing_m:
-        parts.append(grid_candidates(graph, request.grid_spacing_m, boundary=boundary))
+    # the planner's own points first: a generated site on the same road node is the duplicate
     if request.points:
         parts.append(
             point_candidates(
@@ -170,6 +167,10 @@ def prepare(
                 boundary=boundary,
             )
         )
+    if request.kelurahan_candidates and len(areas):
+        parts.append(kelurahan_candidates(graph, areas, max_snap_m=snap_m))
+    if request.grid_spacing_m:
+        parts.append(grid_candidates(graph, request.grid_spacing_m, boundary=boundary))
     candidates = combine_candidates(*parts)
     candidates["station_id"] = pd.concat(
         [existing["station_id"]] + [pd.Series([None] * len(p)) for p in parts[1:]],

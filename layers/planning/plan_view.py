@@ -73,6 +73,9 @@ def plan_map(
                 mode="markers",
                 name=word(key, language),
                 text=hover,
+                customdata=[int(s["position"]) for s in chosen]
+                if all("position" in s for s in chosen)
+                else None,
                 marker={
                     "size": size,
                     "color": colour,
@@ -86,7 +89,15 @@ def plan_map(
     return figure
 
 
-def figures_table(summary: Mapping[str, Any], language: Language) -> Table:
+#: The column names of before and after: the posko today and the plan, or (in a
+#: what-if) the plan and the plan changed.
+PLAN_COLUMNS = ("planning.before", "planning.after")
+WHATIF_COLUMNS = ("planning.whatif_before", "planning.whatif_after")
+
+
+def figures_table(
+    summary: Mapping[str, Any], language: Language, columns: tuple[str, str] = PLAN_COLUMNS
+) -> Table:
     """Before (the posko today) and after (the plan), with the change."""
     before, after = summary["before"], summary["after"]
     rows = []
@@ -119,8 +130,8 @@ def figures_table(summary: Mapping[str, Any], language: Language) -> Table:
         )
     header = (
         word("planning.figure", language),
-        word("planning.before", language),
-        word("planning.after", language),
+        word(columns[0], language),
+        word(columns[1], language),
         word("planning.change", language),
     )
     return _table(header, rows)
@@ -137,7 +148,11 @@ def _count_share(count: int, share: float | None, language: Language) -> str:
     return f"{number(count, language)} ({percent(share, language)})"
 
 
-def replay_table(replay: Sequence[Mapping[str, Any]], language: Language) -> Table:
+def replay_table(
+    replay: Sequence[Mapping[str, Any]],
+    language: Language,
+    columns: tuple[str, str] = PLAN_COLUMNS,
+) -> Table:
     """Past incidents by category reached within target, before and after."""
     rows = []
     for row in replay:
@@ -157,8 +172,8 @@ def replay_table(replay: Sequence[Mapping[str, Any]], language: Language) -> Tab
     header = (
         word("planning.category", language),
         word("planning.incidents", language),
-        word("planning.before", language),
-        word("planning.after", language),
+        word(columns[0], language),
+        word(columns[1], language),
     )
     return _table(header, rows)
 
@@ -280,3 +295,35 @@ def worst_served_text(summary: Mapping[str, Any], language: Language) -> str:
     return word("planning.worst_text", language, name=worst["name"],
                 after=percent(worst["share_after"], language),
                 before=percent(worst["share_before"], language))  # fmt: skip
+
+
+def candidates_table(candidates: Sequence[Mapping[str, Any]], language: Language) -> Table:
+    """Every candidate of an uploaded file with its distance to the road and whether it can
+    be used (none silently dropped)."""
+    rows = [
+        (
+            c.get("name") or "",
+            number(c.get("snap_m"), language),
+            word(f"planning.candidate_{c['status']}", language),
+        )
+        for c in candidates
+    ]
+    header = (
+        word("planning.name", language),
+        word("planning.snap", language),
+        word("planning.candidate_status", language),
+    )
+    return _table(header, rows)
+
+
+def whatif_text(
+    action: str, site: Mapping[str, Any], incidents_change: int, language: Language
+) -> str:
+    """One line on a what-if: which posko opened or closed and the incidents it changes."""
+    change = f"+{incidents_change}" if incidents_change > 0 else str(incidents_change)
+    return word(
+        f"planning.whatif_{action}",
+        language,
+        name=site.get("name") or "",
+        change=change.replace("-", "−"),
+    )

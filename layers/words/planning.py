@@ -3,6 +3,44 @@
 from layers.words.types import Words
 
 WORDS: Words = {
+    "name": {"id": "Nama", "en": "Name"},
+    "candidate_status": {"id": "Dapat dipakai?", "en": "Usable?"},
+    "categories": {"id": "Kategori kejadian", "en": "Incident categories"},
+    "categories_default": {
+        "id": "semua yang ditangani instansi ini",
+        "en": "all this agency answers",
+    },
+    "spread": {"id": "Sebaran penduduk", "en": "Population spread"},
+    "upload": {"id": "Lokasi usulan dari berkas", "en": "Candidate sites from a file"},
+    "upload_button": {"id": "Unggah berkas…", "en": "Upload a file…"},
+    "upload_formats": {
+        "id": "CSV/XLSX (nama, lintang, bujur), GeoJSON, GeoPackage, Shapefile zip",
+        "en": "CSV/XLSX (name, lat, lon), GeoJSON, GeoPackage, zipped Shapefile",
+    },
+    "whatif_before": {"id": "Usulan", "en": "Proposal"},
+    "whatif_after": {"id": "Setelah diubah", "en": "After the change"},
+    "upload_kept": {
+        "id": "{name}: {ok} dari {total} lokasi dapat dipakai",
+        "en": "{name}: {ok} of {total} sites usable",
+    },
+    "upload_type": {
+        "id": "{name}: pakai CSV, XLSX, GeoJSON, GeoPackage atau Shapefile zip",
+        "en": "{name}: use CSV, XLSX, GeoJSON, GeoPackage or a zipped Shapefile",
+    },
+    "upload_unreadable": {"id": "{name} tidak dapat dibaca", "en": "{name} cannot be read"},
+    "whatif_title": {"id": "Bagaimana jika…", "en": "What if…"},
+    "whatif_hint": {
+        "id": "Klik satu titik di peta hasil: posko yang dibuka akan ditutup, lokasi usulan akan dibuka; dampaknya tampil di sini tanpa menjalankan ulang.",
+        "en": "Click one point on the result map: an open posko closes, a candidate opens; the effect shows here without running again.",
+    },
+    "whatif_open": {
+        "id": "Jika {name} dibuka: {change} kejadian lampau terjangkau dalam target",
+        "en": "If {name} opens: {change} past incidents reached within target",
+    },
+    "whatif_close": {
+        "id": "Jika {name} ditutup: {change} kejadian lampau terjangkau dalam target",
+        "en": "If {name} closes: {change} past incidents reached within target",
+    },
     "title": {"id": "Perencanaan Posko", "en": "Posko Planning"},
     "summary_title": {
         "id": "Usulan Lokasi Posko Baru: {name}",

@@ -1,7 +1,9 @@
 """The planner page in headless Chromium on the demo city: a run is queued, a worker of
 the served app solves it, the page shows the sites, before and after and the replay; two
-runs are saved, compared, and the DPRD summary downloaded and opened. Screenshots are left
-in test-artifacts/ (planning_result_id.png, planning_compare_id.png, planning_dprd.png)."""
+runs are saved, compared, and the DPRD summary downloaded and opened; a click on a proposed
+posko shows what closing it would change, and a file of the planner's own sites joins the
+next run. Screenshots are left in test-artifacts/ (planning_result_id.png,
+planning_whatif_id.png, planning_compare_id.png, planning_dprd.png)."""
 
 from __future__ import annotations
 
@@ -9,15 +11,30 @@ import time
 from pathlib import Path
 
 import pytest
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from tests.access import Person, browser_sign_in
 from tests.browser import chromium
-from tests.dashboard.pages.test_analytics_browser import plot_data, severe, wait_for, wait_for_map
+from tests.dashboard.pages.test_analytics_browser import (
+    PLOT,
+    plot_data,
+    severe,
+    wait_for,
+    wait_for_map,
+)
 
 pytestmark = pytest.mark.browser
+
+
+def plot_data_text(browser: WebDriver) -> list[str]:
+    """The hover text of every point on the result map."""
+    texts: list[str] = browser.execute_script(
+        f"return {PLOT.format(id='pl-map')}._fullData.flatMap(t => Array.from(t.text || []));"
+    )
+    return texts
 
 
 def text_of(browser: WebDriver, element_id: str) -> str:
@@ -28,6 +45,21 @@ def set_number(browser: WebDriver, element_id: str, value: str) -> None:
     field = browser.find_element(By.ID, element_id)
     field.send_keys(Keys.CONTROL, "a")
     field.send_keys(value, Keys.TAB)
+
+
+def click_new_posko(browser: WebDriver) -> str:
+    """Click, as a person does, the first proposed posko on the result map; its name."""
+    found = browser.execute_script(
+        f"const gd = {PLOT.format(id='pl-map')}; const map = gd._fullLayout.map._subplot.map;"
+        " const t = gd._fullData.find(t => t.name === 'Posko baru (usulan)');"
+        " const p = map.project([t.lon[0], t.lat[0]]);"
+        " const r = map.getCanvas().getBoundingClientRect();"
+        " return [p.x - r.width / 2, p.y - r.height / 2, t.text[0]];"
+    )
+    canvas = browser.find_element(By.CSS_SELECTOR, "#pl-map canvas")
+    ActionChains(browser).move_to_element_with_offset(canvas, int(found[0]), int(found[1])) \
+        .pause(0.3).click().perform()  # fmt: skip
+    return str(found[2]).split("<br>")[0].replace("<b>", "").replace("</b>", "")
 
 
 def run_and_wait(browser: WebDriver) -> None:
@@ -65,8 +97,27 @@ def test_the_planner_runs_saves_compares_and_exports(
         assert "optimal" in text_of(browser, "pl-greedy")
         save_as(browser, "Usulan dua posko")
 
+        # what-if: a click on a proposed posko closes it, at once and without a solver
+        name = click_new_posko(browser)
+        wait_for(browser, lambda: f"Jika {name} ditutup" in text_of(browser, "pl-whatif"))
+        assert "Penduduk terjangkau dalam target" in text_of(browser, "pl-whatif")
+        browser.execute_script("document.getElementById('pl-whatif').scrollIntoView()")
+        browser.save_screenshot(str(artifacts_dir / "planning_whatif_id.png"))
+
+        # the planner's own sites from a file: each listed with its status
+        lon, lat = (float(v) for v in browser.execute_script(
+            f"const t = {PLOT.format(id='pl-map')}._fullData.find(t => t.name === 'Kandidat');"
+            " return [t.lon[0], t.lat[0]];"))  # fmt: skip
+        sites = tmp_path / "lahan-pemda.csv"
+        sites.write_text(f"nama,lintang,bujur\nLahan Pemda,{lat},{lon}\nMonas,-6.1754,106.8272\n")
+        browser.find_element(By.CSS_SELECTOR, "#pl-upload input[type=file]").send_keys(str(sites))
+        wait_for(browser, lambda: "1 dari 2 lokasi" in text_of(browser, "pl-upload-list"))
+        assert "di luar kota" in text_of(browser, "pl-upload-list")
+
         set_number(browser, "pl-k", "4")
         run_and_wait(browser)
+        assert "Lahan Pemda" in str(plot_data_text(browser))
+        assert text_of(browser, "pl-whatif") == ""  # the last run's what-if is gone
         save_as(browser, "Usulan empat posko")
         wait_for(browser, lambda: len(browser.find_elements(
             By.CSS_SELECTOR, "#pl-scenarios input")) == 2)  # fmt: skip
