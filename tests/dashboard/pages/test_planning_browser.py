@@ -74,7 +74,8 @@ def save_as(browser: WebDriver, name: str) -> None:
     field.send_keys(Keys.CONTROL, "a")
     field.send_keys(name)
     browser.find_element(By.ID, "pl-save").click()
-    wait_for(browser, lambda: "tersimpan" in text_of(browser, "pl-saved"))
+    # this save's own message: the last one's is still on the page until it comes
+    wait_for(browser, lambda: f"“{name}” tersimpan" in text_of(browser, "pl-saved"))
 
 
 def test_the_planner_runs_saves_compares_and_exports(
