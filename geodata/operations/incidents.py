@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from geodata.coordinates import INDONESIA_BBOX, BoundingBox, CoordinateError, check_lon_lat
 from geodata.db.errors import constraint_name
+from geodata.operations.errors import RowFieldError
 from geodata.operations.lifecycle import INCIDENT_TIME_COLUMN
 from geodata.vocabulary import IncidentCategory, IncidentStatus
 
@@ -32,14 +33,8 @@ __all__ = [
 LIFECYCLE_COLUMNS = tuple(INCIDENT_TIME_COLUMN.values())
 
 
-class IncidentValidationError(ValueError):
+class IncidentValidationError(RowFieldError):
     """A report that cannot be stored; names the row (``index``) and the ``field``."""
-
-    def __init__(self, message: str, *, field_name: str, index: int | None = None) -> None:
-        where = f"row {index}, " if index is not None else ""
-        super().__init__(f"{where}field '{field_name}': {message}")
-        self.field_name = field_name
-        self.index = index
 
 
 @dataclass(frozen=True)

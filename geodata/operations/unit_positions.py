@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Connection, text
 
 from geodata.coordinates import INDONESIA_BBOX, BoundingBox, CoordinateError, check_lon_lat
+from geodata.operations.errors import RowFieldError
 
 __all__ = [
     "MAX_CLOCK_AHEAD",
@@ -32,14 +33,8 @@ MAX_CLOCK_AHEAD = timedelta(minutes=5)
 MAX_SPEED_KMH = 300.0
 
 
-class PositionValidationError(ValueError):
+class PositionValidationError(RowFieldError):
     """A position that cannot be stored; names the row (``index``) and the ``field``."""
-
-    def __init__(self, message: str, *, field_name: str, index: int | None = None) -> None:
-        where = f"row {index}, " if index is not None else ""
-        super().__init__(f"{where}field '{field_name}': {message}")
-        self.field_name = field_name
-        self.index = index
 
 
 @dataclass(frozen=True)
