@@ -33,7 +33,14 @@ from layers.planning.plan_view import (
 )
 from layers.words import Language, choose_language, word
 
-__all__ = ["job_number", "page_city", "page_language", "read_upload", "what_if"]
+__all__ = [
+    "job_number",
+    "page_city",
+    "page_language",
+    "read_upload",
+    "register_edits",
+    "what_if",
+]
 
 PATH = "/perencanaan"
 UPLOAD_SUFFIXES = (".csv", ".txt", ".xlsx", ".geojson", ".json", ".gpkg", ".zip")
@@ -71,16 +78,6 @@ def _file_bytes(contents: str) -> bytes:
         raise PlanningInputError("file", "the upload is not a base64 data URL") from None
 
 
-@dash.callback(
-    Output("pl-points", "data"),
-    Output("pl-upload-list", "children"),
-    Input("pl-upload", "contents"),
-    State("pl-upload", "filename"),
-    State("pl-agency", "value"),
-    State("pl-context", "data"),
-    prevent_initial_call=True,
-)
-@guarded(PATH)
 def read_upload(contents: Any, filename: Any, kind: Any, context: Any) -> Any:
     """The file's candidates snapped to the roads, each listed with its status; the usable
     ones become the run's points. A refused file keeps no points and says why."""
@@ -113,14 +110,6 @@ def read_upload(contents: Any, filename: Any, kind: Any, context: Any) -> Any:
     return points, [html.P(summary), html_table(candidates_table(rows, language))]
 
 
-@dash.callback(
-    Output("pl-whatif", "children"),
-    Input("pl-map", "clickData"),
-    State("pl-job", "data"),
-    State("pl-context", "data"),
-    prevent_initial_call=True,
-)
-@guarded(PATH)
 def what_if(click: Any, job_id: Any, context: Any) -> Any:
     """Close the clicked open posko or open the clicked candidate, on the finished run's
     kept matrix: the figures before and after and the replayed incidents, no solver."""
@@ -149,3 +138,25 @@ def what_if(click: Any, job_id: Any, context: Any) -> Any:
         html_table(figures_table(summary, language, WHATIF_COLUMNS)),
         html_table(replay_table(replay, language, WHATIF_COLUMNS)),
     ]
+
+
+def register_edits() -> None:
+    """Register the edits' callbacks, each guarded by the planner page's roles. Called by
+    the page module, which Dash imports afresh for every app it builds (this module is
+    imported once per process, so callbacks declared here would reach the first app only)."""
+    dash.callback(
+        Output("pl-points", "data"),
+        Output("pl-upload-list", "children"),
+        Input("pl-upload", "contents"),
+        State("pl-upload", "filename"),
+        State("pl-agency", "value"),
+        State("pl-context", "data"),
+        prevent_initial_call=True,
+    )(guarded(PATH)(read_upload))
+    dash.callback(
+        Output("pl-whatif", "children"),
+        Input("pl-map", "clickData"),
+        State("pl-job", "data"),
+        State("pl-context", "data"),
+        prevent_initial_call=True,
+    )(guarded(PATH)(what_if))

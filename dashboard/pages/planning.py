@@ -26,7 +26,7 @@ from dashboard.access.guards import (
 )
 from dashboard.app import current_engine, current_settings
 from dashboard.page_parts import city_background, html_table, section, synthetic_banner, top_bar
-from dashboard.planning_edits import job_number, page_city, page_language
+from dashboard.planning_edits import job_number, page_city, page_language, register_edits
 from dashboard.planning_form import CONTROLS, VALUES, controls, plan_request
 from geodata.map_queries import CitySummary
 from geodata.planning import exports, jobs, scenarios
@@ -55,6 +55,7 @@ PATH = "/perencanaan"
 dash.register_page(__name__, path=PATH, title="Tanggap — Perencanaan")
 
 _EXPORTS = ("geojson", "sites_csv", "areas_csv", "summary")
+register_edits()
 
 
 def _scenario_ids(chosen: Any) -> list[int]:

@@ -239,7 +239,8 @@ def compare_table(figures: Sequence[Mapping[str, Any]], language: Language) -> T
 
 
 def job_status_text(job: Mapping[str, Any], language: Language) -> str:
-    """One line: the job's state, step and progress, or its error with the field."""
+    """One line: the job's state (with its number once done), step and progress, or its
+    error with the field."""
     status = job["status"]
     if status == "failed":
         error = job.get("error") or {}
@@ -252,6 +253,7 @@ def job_status_text(job: Mapping[str, Any], language: Language) -> str:
         language,
         step=word(f"planning.step_{step}", language),
         progress=percent(job.get("progress") or 0.0, language),
+        job=job.get("id", ""),
     )
 
 

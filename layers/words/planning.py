@@ -177,10 +177,10 @@ WORDS: Words = {
         "id": "Menghitung: {step} ({progress})",
         "en": "Computing: {step} ({progress})",
     },
-    "job_done": {"id": "Selesai.", "en": "Done."},
+    "job_done": {"id": "Selesai (perhitungan #{job}).", "en": "Done (run #{job})."},
     "job_cancelled": {
-        "id": "Dihentikan; solusi terbaik sejauh ini ditampilkan.",
-        "en": "Stopped; the best solution so far is shown.",
+        "id": "Dihentikan (perhitungan #{job}); solusi terbaik sejauh ini ditampilkan.",
+        "en": "Stopped (run #{job}); the best solution so far is shown.",
     },
     "job_failed": {
         "id": "Tidak dapat dihitung: {message}{where}",

@@ -63,9 +63,11 @@ def click_new_posko(browser: WebDriver) -> str:
 
 
 def run_and_wait(browser: WebDriver) -> None:
-    before = text_of(browser, "pl-figures")
+    """Run, and wait for this run's end (its number differs from the last run's)."""
+    before, shown = text_of(browser, "pl-figures"), text_of(browser, "pl-status")
     browser.find_element(By.ID, "pl-run").click()
-    wait_for(browser, lambda: "Selesai" in text_of(browser, "pl-status"), timeout_s=240)
+    wait_for(browser, lambda: "Selesai" in (now := text_of(browser, "pl-status")) and now != shown,
+             timeout_s=240)  # fmt: skip
     wait_for(browser, lambda: text_of(browser, "pl-figures") not in ("", before))
 
 

@@ -28,8 +28,7 @@ from tests.geodata.planning.city import PlanningCity, build_planning_city
 
 @pytest.fixture(scope="module")
 def engine(pg_cluster: EmbeddedPostgres, template_url: URL) -> Iterator[Engine]:
-    """One database for the module: Dash keeps the callbacks of the first app a process
-    builds, so the module builds one app."""
+    """One database (and one app) for the module's tests."""
     url = new_database(pg_cluster, TEMPLATE)
     engine = create_engine(url)
     yield engine
@@ -124,7 +123,9 @@ def test_a_click_on_the_result_map_answers_what_if_without_a_solver(
             "pl-job.data": job["id"],
             "pl-context.data": context(code),
         }
-        return run_callback(client, app, "pl-whatif.children", values, ["pl-map.clickData"])
+        return run_callback(
+            client, app, "pl-whatif.children", values, ["pl-map.clickData"], via="pl-map.clickData"
+        )
 
     status, out = click(new)
     assert status == 200
@@ -141,7 +142,8 @@ def test_a_click_on_the_result_map_answers_what_if_without_a_solver(
         other = sign_in(app.server.test_client(), accounts[role])
         values = {"pl-map.clickData": {"points": [{"customdata": new["position"]}]},
                   "pl-job.data": job["id"], "pl-context.data": context(code)}  # fmt: skip
-        refused, _ = run_callback(other, app, "pl-whatif.children", values, ["pl-map.clickData"])
+        refused, _ = run_callback(other, app, "pl-whatif.children", values,
+                                  ["pl-map.clickData"], via="pl-map.clickData")  # fmt: skip
         assert refused == 403
 
 

@@ -21,6 +21,9 @@ VALUES = {
     "pl-candidates": [],
     "pl-grid": 500,
     "pl-time-limit": 20,
+    "pl-categories": [],
+    "pl-spread": "road_length",
+    "pl-points": [{"name": "Lahan Pemda", "lon": 105.3, "lat": -5.12}, "not a point"],
 }
 
 
@@ -34,6 +37,13 @@ def test_controls_become_the_request() -> None:
     answered = {c for c, kinds in DEFAULT_RESPONSE_AGENCIES.items() if "fire" in kinds}
     assert set(plan.category_weights) == answered and "fire" in answered
     assert plan.kelurahan_candidates is False
+    assert plan.population_method == "road_length"
+    assert plan.points == ({"name": "Lahan Pemda", "lon": 105.3, "lat": -5.12},)
+
+
+def test_chosen_categories_replace_the_agencys_own() -> None:
+    plan = plan_request({**VALUES, "pl-categories": ["fire", "no such"]}, DEFAULT_RESPONSE_AGENCIES)
+    assert set(plan.category_weights) == {"fire"}
 
 
 @pytest.mark.parametrize(
@@ -43,6 +53,8 @@ def test_controls_become_the_request() -> None:
         ({"pl-k": None}, "k"),
         ({"pl-target": 0}, "target_min"),
         ({"pl-grid": 5}, "grid_spacing_m"),
+        ({"pl-spread": "by magic"}, "population_method"),
+        ({"pl-points": [{"name": "Laut", "lon": 200, "lat": -5.1}]}, "points"),
     ],
 )
 def test_a_bad_value_names_its_field(change: dict, field: str) -> None:
