@@ -20,6 +20,7 @@ import plotly.io as pio
 
 from layers.analytics import charts, coverage_map, funnel, heatmap, tables
 from layers.analytics.tables import Table
+from layers.analytics.target_basis import target_basis_text
 from layers.words import (
     Language,
     label,
@@ -69,6 +70,7 @@ class MonthData(Protocol):
     bounds: tuple[float, float, float, float]
     min_count: int
     summary: pd.DataFrame
+    target_basis: pd.DataFrame
     previous_summary: pd.DataFrame
     by_agency: pd.DataFrame
     by_category: pd.DataFrame
@@ -200,6 +202,7 @@ def monthly_report_html(data: MonthData, language: Language = "id") -> str:
         if data.is_synthetic else "",
         _heading(2, word("report.key_figures", language)),
         _key_figures(data, language),
+        _note(target_basis_text(data.target_basis, language)),
         _heading(2, word("report.by_agency", language)),
         _table(tables.group_table(data.by_agency, "agency_kind", language, agency_labels)),
         figure(charts.group_bar_figure(data.by_agency, "agency_kind", agency_labels,

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 
 from layers.analytics import charts, heatmap, tables
 from layers.analytics.tables import Table
+from layers.analytics.target_basis import target_basis_text
 from layers.words import Language, label, labels, number, word
 
 __all__ = ["ResponsePanel", "response_panel", "selection_note"]
@@ -33,6 +34,7 @@ class _ResponseView(Protocol):
     selection: Any  # a _Chosen
     frame: pd.DataFrame
     target_s: Any
+    target_basis: pd.DataFrame
     summary: pd.DataFrame
     grid: pd.DataFrame
     trend: pd.DataFrame
@@ -58,7 +60,8 @@ class ResponsePanel:
 
 
 def selection_note(view: _ResponseView, language: Language) -> str:
-    """E.g. "2.804 kejadian (unit pertama yang tiba) · 25-08-2026 s.d. 22-11-2026 · …"."""
+    """E.g. "2.804 kejadian (unit pertama yang tiba) · 25-08-2026 s.d. 22-11-2026 · …", then
+    which standards judged the rows and why (from the unit sent or from the category)."""
     chosen: _Chosen = view.selection
     if chosen.agency_kind:
         agency = label("agency_kind", chosen.agency_kind, language)
@@ -72,10 +75,12 @@ def selection_note(view: _ResponseView, language: Language) -> str:
         target = word("analytics.target_per_agency", language)
     else:
         target = word("analytics.no_target", language)
-    return word(
+    note = word(
         "analytics.selection_note", language, count=number(len(view.frame), language), unit=unit,
         first=f"{chosen.first:%d-%m-%Y}", last=f"{chosen.last:%d-%m-%Y}", target=target,
     )  # fmt: skip
+    basis = target_basis_text(view.target_basis, language)
+    return f"{note} · {basis}" if basis else note
 
 
 def response_panel(

@@ -55,6 +55,23 @@ WORDS: Words = {
     },
     "unit_dispatches": {"id": "penugasan unit {agency}", "en": "{agency} unit dispatches"},
     "no_target": {"id": "– (tanpa target)", "en": "– (no target)"},
+    "targets_used": {"id": "Target yang dipakai: {parts}", "en": "Targets used: {parts}"},
+    "target_part": {
+        "id": "{agency} {minutes} menit ({name}) untuk {bases}",
+        "en": "{agency} {minutes} min ({name}) for {bases}",
+    },
+    "basis_dispatch": {
+        "id": "{count} menurut unit yang dikirim",
+        "en": "{count} by the unit sent",
+    },
+    "basis_category": {
+        "id": "{count} menurut kategori (tanpa dispatch)",
+        "en": "{count} from the category (no dispatch)",
+    },
+    "basis_fallback": {
+        "id": "{count} target cadangan (kategori tanpa instansi)",
+        "en": "{count} fallback target (category without an agency)",
+    },
     "trend_title": {"id": "Tren {period}: {interval}", "en": "{period} trend: {interval}"},
     "day": {"id": "harian", "en": "Daily"},
     "week": {"id": "mingguan", "en": "Weekly"},
