@@ -26,8 +26,16 @@ from dashboard.access.guards import (
     spend,
 )
 from dashboard.app import current_engine, current_settings
-from dashboard.page_parts import city_background, html_table, section, synthetic_banner, top_bar
+from dashboard.page_parts import (
+    city_background,
+    html_table,
+    readiness_notice,
+    section,
+    synthetic_banner,
+    top_bar,
+)
 from dashboard.planning_form import _VALUES, CONTROLS, plan_request
+from geodata.city_readiness import city_readiness
 from geodata.map_queries import CitySummary
 from geodata.planning import exports, jobs, scenarios
 from geodata.planning.errors import PlanningInputError
@@ -169,9 +177,10 @@ def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any
     try:
         with current_engine().connect() as conn:
             summary = reachable_city(conn, city, settings.default_city)
+            readiness = None if summary is None else city_readiness(conn, summary.id)
     except OperationalError:
         return html.Div(word("app.database_unavailable", language), className="notice error")
-    if summary is None:
+    if summary is None or readiness is None:
         return html.Div(word("app.no_city", language), className="notice")
 
     def w(key: str) -> str:
@@ -187,6 +196,7 @@ def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any
         [
             top_bar(language, PATH, city_name=summary.name),
             synthetic_banner(summary, language),
+            readiness_notice(readiness, PATH, summary.name, language),
             dcc.Store(id="pl-context", data={"city": summary.code, "language": language}),
             dcc.Store(id="pl-job"),
             dcc.Store(id="pl-shown"),

@@ -106,6 +106,17 @@ def map_layout(
     }
 
 
+def explain_empty(figure: go.Figure, reason: str) -> go.Figure:
+    """``figure`` with its axes hidden and ``reason`` (why it has nothing to show) in its
+    middle: an empty panel says why, never bare axes."""
+    figure.add_annotation(text=reason, x=0.5, y=0.5, xref="paper", yref="paper",
+                          showarrow=False, font={"size": 14, "color": "#546e7a"},
+                          width=560)  # fmt: skip
+    figure.update_layout(xaxis={"visible": False}, yaxis={"visible": False},
+                         yaxis2={"visible": False}, showlegend=False)  # fmt: skip
+    return figure
+
+
 FONT = {"family": "DejaVu Sans, sans-serif", "size": 13}
 
 

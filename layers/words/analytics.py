@@ -178,8 +178,20 @@ WORDS: Words = {
         "id": "Penduduk dianggap tersebar merata di dalam kelurahan.",
         "en": "Residents are assumed spread evenly within each kelurahan.",
     },
+    "empty_by_agency": {
+        "id": "Belum ada unit yang ditugaskan pada kejadian ini: grafik per instansi memerlukan penugasan (log yang menyebut unit kota ini dengan kode panggilnya — daftarkan unit dengan tanggap units import, lalu impor log).",
+        "en": "No unit was dispatched to these incidents: the per-agency chart needs dispatches (a log naming the city's units by call sign — register them with tanggap units import, then import the log).",
+    },
+    "empty_worst_areas": {
+        "id": "Tidak ada kejadian di kelurahan yang dimuat: impor kelurahan dengan tanggap city import-areas.",
+        "en": "No incident lies in a loaded kelurahan: import them with tanggap city import-areas.",
+    },
+    "empty_worst_few": {
+        "id": "Belum ada kelurahan dengan sedikitnya {min_count} kejadian terukur pada pilihan ini: pilih periode yang lebih panjang.",
+        "en": "No kelurahan has at least {min_count} measured incidents in this selection: choose a longer period.",
+    },
     "no_data": {
-        "id": "Tidak ada kejadian pada pilihan ini.",
-        "en": "No incidents match this selection.",
+        "id": "Tidak ada kejadian pada pilihan ini (periode, kategori, instansi, kecamatan).",
+        "en": "No incidents match this selection (period, categories, agency, kecamatan).",
     },
 }

@@ -17,7 +17,7 @@ from geodata.analytics.standards import AnalyticsConfig
 from geodata.operations.incidents import IncidentReport, upsert_incidents
 from geodata.settings import Settings
 from layers.analytics.monthly_report import monthly_report_html
-from layers.analytics.response_panel import selection_note
+from layers.analytics.response_panel import response_panel, selection_note
 from layers.analytics.target_basis import target_basis_text
 
 MINUTE = 60.0
@@ -126,8 +126,13 @@ def test_page_and_report_judge_and_name_the_category_standard(
     note = selection_note(view, "en")
     assert "Fire brigade (Damkar) 15 min (Permendagri 114/2018) for 4 from the category" in note
     assert "Ambulance (PSC 119) 15 min (Target lokal (asumsi)) for 1 from the category" in note
-    html = monthly_report_html(month, "id")
+    html = monthly_report_html(month, "id") + monthly_report_html(month, "en")
     assert (
         "Damkar 15 menit (Permendagri 114/2018) untuk 4 menurut kategori (tanpa dispatch)" in html
     )
     assert chosen.target_basis.empty and "Targets used" not in selection_note(chosen, "en")
+    panel = response_panel(view, city.timezone, "en", "p90_s")
+    said = " ".join(a.text for a in panel.by_agency.layout.annotations)
+    assert said.startswith("No unit was dispatched to these incidents")
+    assert panel.worst.rows == [] and "at least 10 measured incidents" in panel.worst.empty
+    assert "No unit was dispatched" in html and "kejadian terukur" in html

@@ -1,0 +1,57 @@
+"""Cities with little data, for the tests of pages that must still open: one from its
+boundary alone, one with roads but no posko or units (ORM/SQL, no importer)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import shapely
+from shapely.geometry import shape
+from sqlalchemy import Connection, text
+
+from geodata.load.city_load import ewkt
+from tests.conftest import SHARED_REALDATA
+from tests.geodata.networks import grid_city, store_city
+
+BOUNDARY_ONLY = "99.01"
+ROADS_ONLY = "00.12"
+#: Real kabupaten/kota outlines tried in order (../shared/realdata, when present).
+REAL_BOUNDARIES = ("metro_kabkota.geojson", "cilegon_kabkota.geojson")
+
+
+def boundary_polygon() -> tuple[shapely.MultiPolygon, str]:
+    """A real kota outline when ../shared/realdata has one, else a generated box; and its name."""
+    for name in REAL_BOUNDARIES:
+        path = SHARED_REALDATA / "boundaries" / name
+        if path.is_file():
+            feature = json.loads(Path(path).read_text(encoding="utf-8"))["features"][0]
+            geometry = shape(feature["geometry"])
+            multi = (
+                geometry
+                if geometry.geom_type == "MultiPolygon"
+                else shapely.MultiPolygon([geometry])
+            )
+            return multi, f"Kota {feature['properties'].get('nama', 'Batas')}"
+    return shapely.MultiPolygon([shapely.box(105.26, -5.18, 105.36, -5.05)]), "Kota Batas Saja"
+
+
+def add_boundary_only_city(conn: Connection) -> int:
+    """A city with its boundary and nothing else (no areas, roads, posko, units, incidents)."""
+    outline, name = boundary_polygon()
+    return int(
+        conn.execute(
+            text(
+                "INSERT INTO cities (code, name, timezone, boundary) VALUES "
+                "(:code, :name, 'Asia/Jakarta', ST_Multi(ST_GeomFromEWKT(:b))) RETURNING id"
+            ),
+            {"code": BOUNDARY_ONLY, "name": name, "b": ewkt(outline)},
+        ).scalar_one()
+    )
+
+
+def add_roads_only_city(conn: Connection) -> int:
+    """A city with a small road grid, no areas, posko, units or incidents."""
+    grid = grid_city(np.random.default_rng(12), 6, oneway_share=0.0, drop_share=0.0)
+    return store_city(conn, grid, ROADS_ONLY)
