@@ -12,6 +12,7 @@ from layers.words import (
     analytics,
     app,
     dispatch,
+    entry,
     live,
     planning,
     readiness,
@@ -56,6 +57,7 @@ CATALOGUE: Words = _catalogue(
         "report": report.WORDS,
         "planning": planning.WORDS,
         "readiness": readiness.WORDS,
+        "entry": entry.WORDS,
     }
 )
 
