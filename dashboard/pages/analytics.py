@@ -321,6 +321,9 @@ def update_response(*args: Any) -> tuple[Any, ...]:
     if not first_load:
         heat = Patch()
         heat["data"] = [trace.to_plotly_json() for trace in figure.data]
+        heat["layout"]["annotations"] = [
+            note.to_plotly_json() for note in figure.layout.annotations
+        ]
     return (heat, panel.measure, panel.grid, panel.trend, panel.by_agency,
             html_table(panel.summary), html_table(panel.worst), html_table(panel.by_category),
             panel.note, selection.resolution)  # fmt: skip

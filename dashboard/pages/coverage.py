@@ -176,6 +176,9 @@ def update_coverage(kind: str, mode: str, target: Any, allowance: Any, context: 
     if not first_load:
         figure = Patch()
         figure["data"] = [trace.to_plotly_json() for trace in full.data]
+        figure["layout"]["annotations"] = [
+            note.to_plotly_json() for note in full.layout.annotations
+        ]
     return (figure, *panel_children(coverage_panel(view, language)))
 
 

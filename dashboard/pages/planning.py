@@ -41,6 +41,7 @@ from geodata.planning import exports, jobs, scenarios
 from geodata.planning.errors import PlanningInputError
 from geodata.planning.request import ExistingPosko, ModelName
 from geodata.vocabulary import AgencyKind
+from layers.analytics.charts import empty_figure
 from layers.city_map import MapView, zoom_for_bounds
 from layers.planning import scenario_summary_html
 from layers.planning.plan_view import (
@@ -217,7 +218,13 @@ def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any
                 [
                     section(
                         w("map_title"),
-                        [dcc.Graph(id="pl-map", className="cv-map an-graph")],
+                        [
+                            dcc.Graph(
+                                id="pl-map",
+                                className="cv-map an-graph",
+                                figure=empty_figure(w("no_result")),
+                            )
+                        ],
                         wide=True,
                     ),
                     section(

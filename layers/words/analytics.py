@@ -190,6 +190,10 @@ WORDS: Words = {
         "id": "Belum ada kelurahan dengan sedikitnya {min_count} kejadian terukur pada pilihan ini: pilih periode yang lebih panjang.",
         "en": "No kelurahan has at least {min_count} measured incidents in this selection: choose a longer period.",
     },
+    "empty_coverage": {
+        "id": "Belum ada yang dapat dimodelkan: cakupan memerlukan kelurahan (tempat yang diukur), jaringan jalan dan posko (lihat pemberitahuan di atas).",
+        "en": "Nothing to model yet: coverage needs kelurahan (the places measured), the road network and posko (see the notice above).",
+    },
     "no_data": {
         "id": "Tidak ada kejadian pada pilihan ini (periode, kategori, instansi, kecamatan).",
         "en": "No incidents match this selection (period, categories, agency, kecamatan).",

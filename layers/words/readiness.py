@@ -33,8 +33,8 @@ WORDS: Words = {
         "en": "tanggap city import-areas KELURAHAN.geojson --level kelurahan --city {code} --name-field nama --code-field kode --parent-field kode_kecamatan",
     },
     "command_roads": {
-        "id": "tanggap city import-roads JALAN.shp --city {code} --class-field FUNGSI   (atau: tanggap city import-osm WILAYAH.osm.pbf --boundary BATAS.geojson --name … --code {code})",
-        "en": "tanggap city import-roads ROADS.shp --city {code} --class-field FUNGSI   (or: tanggap city import-osm AREA.osm.pbf --boundary BOUNDARY.geojson --name … --code {code})",
+        "id": "tanggap city import-roads JALAN.shp --city {code} --class-field FUNGSI\natau: tanggap city import-osm WILAYAH.osm.pbf --boundary BATAS.geojson --name … --code {code}",
+        "en": "tanggap city import-roads ROADS.shp --city {code} --class-field FUNGSI\nor: tanggap city import-osm AREA.osm.pbf --boundary BOUNDARY.geojson --name … --code {code}",
     },
     "command_stations": {
         "id": "tanggap city import-stations POSKO.geojson --city {code} --agency fire",

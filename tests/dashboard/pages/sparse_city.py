@@ -15,7 +15,8 @@ from geodata.load.city_load import ewkt
 from tests.conftest import SHARED_REALDATA
 from tests.geodata.networks import grid_city, store_city
 
-BOUNDARY_ONLY = "99.01"
+#: Kota Metro's Kemendagri code (also for the generated stand-in).
+BOUNDARY_ONLY = "18.72"
 ROADS_ONLY = "00.12"
 #: Real kabupaten/kota outlines tried in order (../shared/realdata, when present).
 REAL_BOUNDARIES = ("metro_kabkota.geojson", "cilegon_kabkota.geojson")
@@ -33,7 +34,7 @@ def boundary_polygon() -> tuple[shapely.MultiPolygon, str]:
                 if geometry.geom_type == "MultiPolygon"
                 else shapely.MultiPolygon([geometry])
             )
-            return multi, f"Kota {feature['properties'].get('nama', 'Batas')}"
+            return multi, str(feature["properties"].get("nama") or "Kota Batas")
     return shapely.MultiPolygon([shapely.box(105.26, -5.18, 105.36, -5.05)]), "Kota Batas Saja"
 
 
