@@ -61,13 +61,16 @@ def _field(title: str, control: Any) -> Any:
     return html.Label([html.Span(title), control], className="ke-field")
 
 
-def entry_form(language: Language, kelurahan: list[dict[str, Any]]) -> Any:
-    """The form's controls, empty (a fresh token is in the page's store)."""
+def entry_form(language: Language, city: CitySummary, kelurahan: list[dict[str, Any]]) -> Any:
+    """The form's controls, empty (a fresh token is in the page's store); the example
+    coordinates are the city's middle."""
     w = lambda key: word(f"entry.{key}", language)  # noqa: E731 - a local shorthand
+    lon, lat = city.center
+    example = word("entry.coordinates_hint", language, example=f"{lat:.4f}, {lon:.4f}")
     return html.Div([
         html.H2(w("title")), html.P(w("how"), className="ke-how"),
         _field(w("coordinates"), dcc.Input(id="ke-coordinates", type="text", debounce=True,
-                                           placeholder=w("coordinates_hint"), autoComplete="off")),
+                                           placeholder=example, autoComplete="off")),
         _field(w("kelurahan"), dcc.Dropdown(id="ke-kelurahan", options=kelurahan_options(
             kelurahan, language), placeholder=w("kelurahan_hint"), searchable=True)),
         html.Div(id="ke-place", className="ke-place"),
@@ -106,7 +109,7 @@ def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any
             word("entry.entering_as", language, name=who.display_name), className="actor")]),
         readiness_notice(readiness, PATH, summary.name, language),
         html.Div([
-            entry_form(language, kelurahan),
+            entry_form(language, summary, kelurahan),
             dcc.Graph(id="ke-map", className="ke-map",
                       config={"displaylogo": False, "scrollZoom": True,
                               "modeBarButtonsToRemove": ["select2d", "lasso2d"]}),

@@ -10,7 +10,7 @@ WORDS: Words = {
         "en": "Place it: click the map where it happens, type coordinates, or pick a kelurahan. Then fill in category, priority and caller, and save.",
     },
     "coordinates": {"id": "Koordinat (lintang, bujur)", "en": "Coordinates (latitude, longitude)"},
-    "coordinates_hint": {"id": "mis. -6.0163, 106.0531", "en": "e.g. -6.0163, 106.0531"},
+    "coordinates_hint": {"id": "mis. {example}", "en": "e.g. {example}"},
     "kelurahan": {"id": "atau pilih kelurahan", "en": "or pick a kelurahan"},
     "kelurahan_hint": {"id": "Ketik nama kelurahan…", "en": "Type a kelurahan's name…"},
     "kelurahan_option": {"id": "{name} (Kec. {kecamatan})", "en": "{name} (Kec. {kecamatan})"},

@@ -26,8 +26,10 @@ from tests.conftest import TEMPLATE, drop_database, new_database
 from tests.dash_client import components_of, page_layout
 from tests.dashboard.pages.sparse_city import (
     BOUNDARY_ONLY,
+    OLD_LOG,
     ROADS_ONLY,
     add_boundary_only_city,
+    add_old_log_city,
     add_roads_only_city,
 )
 
@@ -44,6 +46,7 @@ def sparse(
     with engine.begin() as conn:
         add_boundary_only_city(conn)
         add_roads_only_city(conn)
+        add_old_log_city(conn)
         people = add_people(conn)
     engine.dispose()
     yield url, people
@@ -181,3 +184,29 @@ def test_analytics_panels_say_why_they_are_empty(app: dash.Dash, admin: FlaskCli
         assert "No incidents match this selection" in said, graph
     assert "No incidents match" in text_of(answers["an-worst"]["children"])
     assert "No incidents match" in text_of(answers["an-by-category"]["children"])
+
+
+def test_analytics_opens_on_the_data_and_offers_every_month_of_it(
+    app: dash.Dash, admin: FlaskClient
+) -> None:
+    layout = page_layout(admin, app, "/analytics", f"?city={OLD_LOG}&lang=en")
+    props = {c["props"]["id"]: c["props"] for c in components_of(layout)
+             if isinstance(c["props"].get("id"), str)}  # fmt: skip
+    # the last 90 days of the log (it ended 26 June 2025), not of the calendar
+    assert (props["an-dates"]["start_date"], props["an-dates"]["end_date"]) == (
+        "2025-03-29",
+        "2025-06-26",
+    )
+    months = [option["value"] for option in props["an-report-month"]["options"]]
+    assert months[0] == "2025-06" and months[-1] == "2024-01" and len(months) == 18
+    notice = text_of({"props": props["readiness"]})
+    assert "No units yet" in notice and "No incidents yet" not in notice
+    answers = post_first_callbacks(admin, app, layout)
+    note = answers["an-note"]["children"]
+    assert note.startswith("30 incidents")  # 31 March … 26 June, every 3 days
+    assert "Fire brigade (Damkar) 15 min (Permendagri 114/2018) for 30 from the category" in note
+    summary = text_of(answers["an-summary"]["children"])
+    assert "50 %" in summary  # half the fires took 20 minutes: over Damkar's 15, not "other"'s 30
+    said = " ".join(a.get("text", "") for a in
+                    answers["an-by-agency"]["figure"]["layout"].get("annotations", []))  # fmt: skip
+    assert said.startswith("No unit was dispatched to these incidents")
