@@ -129,7 +129,7 @@ def parse_entry(
         raise EntryError("token", "bad_token")
     lon, lat = place_from_text(values.get("coordinates"), bounds)
     category = values.get("category")
-    if category not in {c.value for c in IncidentCategory}:
+    if not isinstance(category, str) or category not in {c.value for c in IncidentCategory}:
         raise EntryError("category", "no_category")
     try:
         priority = int(values.get("priority") or 0)

@@ -14,6 +14,8 @@ import numpy as np
 import pytest
 import shapely
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL
 
@@ -26,7 +28,13 @@ from geodata.responders import DEFAULT_RESPONSE_AGENCIES
 from geodata.settings import Settings
 from tests.access import Person, add_people, sign_in
 from tests.conftest import TEMPLATE, drop_database, new_database
-from tests.dash_client import components_of, initial_values, page_layout, run_callback
+from tests.dash_client import (
+    callback_payload,
+    components_of,
+    initial_values,
+    page_layout,
+    run_callback,
+)
 from tests.geodata.networks import GridCity, grid_city, store_city
 
 CODE = "00.21"
@@ -276,3 +284,56 @@ def test_planners_and_analysts_cannot_enter_incidents(
     status, _ = save(app, client, values)
     assert status == 403
     assert len(manual_rows(entry_city[0])) == before
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False)
+    | st.text(max_size=40),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
+                                                                 max_size=4),
+    max_leaves=12,
+)  # fmt: skip
+#: A context naming the real city, or anything at all.
+CONTEXT = st.just({"city": CODE, "language": "en"}) | JSON
+
+
+#: A well-formed token (so the other fields are reached), or anything at all.
+TOKEN = st.builds(new_token) | JSON
+
+
+@pytest.mark.fuzz
+@given(values=st.fixed_dictionaries({name: TOKEN if name == "ke-token.data" else JSON
+                                     for name in SAVE_STATES[:-1]}),
+       context=CONTEXT, clicked=JSON, kelurahan=JSON, real_place=st.booleans())  # fmt: skip
+@settings(max_examples=60, deadline=None, derandomize=True, database=None,
+          suppress_health_check=list(HealthCheck))  # fmt: skip
+def test_the_entry_callbacks_survive_any_payload(
+    app: dash.Dash, fuzz_client: FlaskClient, entry_city: tuple[URL, Any, int, Any],
+    values: dict[str, Any], context: Any, clicked: Any, kelurahan: Any, real_place: bool,
+) -> None:  # fmt: skip
+    if real_place:  # a place in the city, so that the checks after it are reached too
+        middle = entry_city[3].centroid
+        values = {**values, "ke-coordinates.value": f"{middle.y:.5f}, {middle.x:.5f}"}
+    before = len(manual_rows(entry_city[0]))
+    posts = [
+        ("ke-result.children", {**values, "ke-context.data": context, "ke-save.n_clicks": 1},
+         ["ke-save.n_clicks"]),
+        ("ke-coordinates.value", {"ke-clicked.data": clicked, "ke-kelurahan.value": kelurahan,
+                                  "ke-context.data": context}, ["ke-clicked.data"]),
+        ("ke-coordinates.value", {"ke-kelurahan.value": kelurahan, "ke-context.data": context},
+         ["ke-kelurahan.value"]),
+        ("ke-place.children", {"ke-coordinates.value": values["ke-coordinates.value"],
+                               "ke-kelurahan.value": kelurahan, "ke-context.data": context},
+         ["ke-coordinates.value"]),
+    ]  # fmt: skip
+    for output, payload, triggered in posts:
+        body = callback_payload(app, output, payload, triggered, via=triggered[0])
+        answer = fuzz_client.post("/_dash-update-component", json=body)
+        assert answer.status_code in (200, 204, 400, 403), answer.get_data(as_text=True)[:400]
+    assert len(manual_rows(entry_city[0])) == before  # no generated place is in the city
+
+
+@pytest.fixture(scope="module")
+def fuzz_client(app: dash.Dash, entry_city: tuple[URL, Any, int, Any]) -> FlaskClient:
+    """One signed-in call taker for every generated request (signing in is the slow part)."""
+    return client_of(app, entry_city[1], "call_taker")
