@@ -19,6 +19,7 @@ from dash.exceptions import PreventUpdate
 from sqlalchemy.exc import OperationalError
 
 from dashboard.access.guards import account, guarded, page_refusal, reachable_city, requested_city
+from dashboard.access.policy import may_open
 from dashboard.app import current_engine, current_settings
 from dashboard.page_parts import city_background, readiness_notice, top_bar
 from geodata.city_readiness import city_readiness
@@ -68,7 +69,9 @@ def entry_form(language: Language, city: CitySummary, kelurahan: list[dict[str, 
     lon, lat = city.center
     example = word("entry.coordinates_hint", language, example=f"{lat:.4f}, {lon:.4f}")
     return html.Div([
-        html.H2(w("title")), html.P(w("how"), className="ke-how"),
+        html.H2(w("title")),
+        html.Div(id="ke-result", className="ke-result", role="status"),  # seen at once
+        html.P(w("how"), className="ke-how"),
         _field(w("coordinates"), dcc.Input(id="ke-coordinates", type="text", debounce=True,
                                            placeholder=example, autoComplete="off")),
         _field(w("kelurahan"), dcc.Dropdown(id="ke-kelurahan", options=kelurahan_options(
@@ -84,7 +87,6 @@ def entry_form(language: Language, city: CitySummary, kelurahan: list[dict[str, 
         _field(w("description"), dcc.Textarea(id="ke-description", maxLength=2000, rows=3)),
         html.P(w("description_note"), className="ke-small"),
         html.Button(w("save"), id="ke-save", className="ke-save"),
-        html.Div(id="ke-result", className="ke-result", role="status"),
     ], className="ke-form")  # fmt: skip
 
 
@@ -256,7 +258,7 @@ def save(clicks: Any, token: Any, *values: Any) -> tuple[Any, ...]:
     local = now.astimezone(ZoneInfo(city.timezone))
     said = word("entry.stored", language, id=stored.incident_id,
                 time=f"{local:%H:%M} {zone_abbreviation(city.timezone)}")  # fmt: skip
-    done = html.P([said, " ", dcc.Link(word("entry.open_dispatch", language),
-                                       href=f"/dispatch?lang={language}")],
+    link = [" ", dcc.Link(word("entry.open_dispatch", language), href=f"/dispatch?lang={language}")]
+    done = html.P([said, *(link if may_open(account().role, "/dispatch") else [])],
                   className="ke-stored", id="ke-stored")  # fmt: skip
     return (done, new_token(), "", None, None, "", "", "", "")
