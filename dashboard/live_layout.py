@@ -23,6 +23,7 @@ from dashboard.access.guards import reachable_city
 from dashboard.app import current_engine, current_settings
 from dashboard.live_feed import LiveFeed, LiveOptions, reachable_basemap
 from geodata import map_queries
+from geodata.city_readiness import CityReadiness, city_readiness
 from geodata.map_queries import CitySummary
 from layers.city_map import MapView, zoom_for_bounds
 from layers.words import Language, choose_language, word
@@ -42,16 +43,18 @@ __all__ = [
 
 @dataclass(frozen=True)
 class CityContext:
-    """The city a live page shows, its kecamatan's extents and the basemap to use."""
+    """The city a live page shows, its kecamatan's extents, the basemap to use and what
+    of the city's data is there (``readiness``)."""
 
     city: CitySummary
     kecamatan_bounds: dict[str, tuple[float, float, float, float]]
     basemap: str
     language: Language
+    readiness: CityReadiness
 
 
 def open_city(feed: LiveFeed, lang: str | None, code: str | None) -> CityContext | str:
-    """The city to show (two statements, no geometry), or a message why not."""
+    """The city to show (three statements, no geometry), or a message why not."""
     settings = current_settings()
     language = choose_language(lang, settings.language)
     try:
@@ -60,9 +63,11 @@ def open_city(feed: LiveFeed, lang: str | None, code: str | None) -> CityContext
             if city is None:
                 return word("app.no_city", language)
             bounds = map_queries.area_bounds(conn, city.id, "kecamatan")
+            readiness = city_readiness(conn, city.id)
     except OperationalError:
         return word("app.database_unavailable", language)
-    return CityContext(city, bounds, reachable_basemap(feed, settings.basemap), language)
+    return CityContext(city, bounds, reachable_basemap(feed, settings.basemap), language,
+                       readiness)  # fmt: skip
 
 
 def city_view(city: CitySummary, width_px: int = 1000, height_px: int = 620) -> MapView:

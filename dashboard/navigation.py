@@ -16,6 +16,7 @@ __all__ = ["PAGES", "nav_links"]
 #: (path, phrasebook key of its name), in the order shown.
 PAGES: tuple[tuple[str, str], ...] = (
     ("/", "app.page_overview"),
+    ("/kejadian-baru", "app.page_manual_entry"),
     ("/dispatch", "app.page_dispatch"),
     ("/live", "app.page_live"),
     ("/wall", "app.page_wall"),

@@ -13,6 +13,7 @@ from dashboard.access.signin import signed_in
 from dashboard.api.tiles import tile_urls
 from dashboard.app import current_settings
 from dashboard.navigation import nav_links
+from geodata.city_readiness import CityReadiness, missing_for
 from geodata.map_queries import CitySummary
 from geodata.map_tiles import MIN_ZOOM, TILE_LAYERS
 from layers.analytics.tables import Table
@@ -23,6 +24,7 @@ __all__ = [
     "city_background",
     "export_buttons",
     "html_table",
+    "readiness_notice",
     "section",
     "synthetic_banner",
     "top_bar",
@@ -85,10 +87,35 @@ def synthetic_banner(city: CitySummary, language: Language) -> Any:
     return html.Div(word("app.synthetic_banner", language), className="synthetic", id="synthetic")
 
 
+def readiness_notice(
+    readiness: CityReadiness, path: str, city_name: str, language: Language
+) -> Any:
+    """What page ``path`` lacks of the city's data, each with the command that adds it;
+    None when nothing it needs is missing (``geodata.city_readiness.missing_for``)."""
+    missing = missing_for(readiness, path)
+    if not missing:
+        return None
+    items = [
+        html.Li([html.Span(word(f"readiness.missing_{part}", language)),
+                 html.Code(word(f"readiness.command_{part}", language, code=readiness.city_code),
+                           className="command")],
+                id=f"missing-{part}")
+        for part in missing
+    ]  # fmt: skip
+    return html.Div(
+        [html.Strong(word("readiness.title", language, city=city_name)), html.Ul(items)],
+        className="notice readiness", id="readiness",
+    )  # fmt: skip
+
+
 def html_table(table: Table) -> Any:
-    """A :class:`~layers.analytics.tables.Table` as an HTML table."""
+    """A :class:`~layers.analytics.tables.Table` as an HTML table; without rows, the
+    table's reason (``empty``) in their place."""
     head = html.Thead(html.Tr([html.Th(cell) for cell in table.header]))
-    body = html.Tbody([html.Tr([html.Td(cell) for cell in row]) for row in table.rows])
+    rows = [html.Tr([html.Td(cell) for cell in row]) for row in table.rows]
+    if not rows and table.empty:
+        rows = [html.Tr(html.Td(table.empty, colSpan=len(table.header), className="empty"))]
+    body = html.Tbody(rows)
     return html.Table([head, body], className="an-table")
 
 

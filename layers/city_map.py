@@ -263,12 +263,13 @@ def city_map_figure(
 ) -> go.Figure:
     """The city map: posko and ``layers.incidents`` over ``background`` (the basemap layers,
     :func:`basemap_layers`). ``uirevision`` keeps the user's pan and zoom across updates."""
-    figure = go.Figure(
-        [
-            *station_traces(layers.stations, language),
-            *incident_traces(layers.incidents, now, layers.timezone, language),
-        ]
-    )
+    traces = [
+        *station_traces(layers.stations, language),
+        *incident_traces(layers.incidents, now, layers.timezone, language),
+    ]
+    # with nothing to mark, an empty map trace keeps it a map (not bare cartesian axes)
+    figure = go.Figure(traces or [go.Scattermap(lon=[], lat=[], hoverinfo="skip",
+                                                showlegend=False)])  # fmt: skip
     figure.update_layout(
         map={
             "style": "white-bg" if basemap == OFFLINE_BASEMAP else basemap,

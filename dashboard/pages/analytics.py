@@ -30,6 +30,7 @@ from dashboard.page_parts import (
     city_background,
     export_buttons,
     html_table,
+    readiness_notice,
     section,
     synthetic_banner,
     top_bar,
@@ -47,6 +48,7 @@ from geodata.analytics.selection import (
     response_view,
 )
 from geodata.analytics.standards import AnalyticsConfig
+from geodata.city_readiness import city_readiness
 from geodata.map_queries import CitySummary
 from geodata.vocabulary import EMERGENCY_CATEGORIES, AgencyKind
 from layers.analytics import funnel, heatmap, tables
@@ -205,6 +207,7 @@ def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any
             if summary is None:
                 return html.Div(word("app.no_city", language), className="notice")
             days = data_days(conn, summary)
+            readiness = city_readiness(conn, summary.id)
             kecamatan = map_queries.area_outlines(conn, summary.id, "kecamatan")
     except OperationalError:
         return html.Div(word("app.database_unavailable", language),
@@ -216,6 +219,7 @@ def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any
         [
             top_bar(language, "/analytics", city_name=summary.name),
             synthetic_banner(summary, language),
+            readiness_notice(readiness, "/analytics", summary.name, language),
             dcc.Store(id="an-context", data={"city": summary.code, "language": language}),
             dcc.Store(id="an-resolution-used", data=config.heat_resolution),
             dcc.Download(id="an-download"), dcc.Download(id="an-report-download"),
@@ -317,6 +321,9 @@ def update_response(*args: Any) -> tuple[Any, ...]:
     if not first_load:
         heat = Patch()
         heat["data"] = [trace.to_plotly_json() for trace in figure.data]
+        heat["layout"]["annotations"] = [
+            note.to_plotly_json() for note in figure.layout.annotations
+        ]
     return (heat, panel.measure, panel.grid, panel.trend, panel.by_agency,
             html_table(panel.summary), html_table(panel.worst), html_table(panel.by_category),
             panel.note, selection.resolution)  # fmt: skip

@@ -27,12 +27,14 @@ from dashboard.page_parts import (
     city_background,
     export_buttons,
     html_table,
+    readiness_notice,
     section,
     synthetic_banner,
     top_bar,
 )
 from geodata.analytics.agency_coverage import CoverageView, coverage_view
 from geodata.analytics.standards import AnalyticsConfig
+from geodata.city_readiness import city_readiness
 from geodata.map_queries import CitySummary
 from geodata.vocabulary import AgencyKind
 from layers.analytics import coverage_map
@@ -118,15 +120,17 @@ def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any
     try:
         with current_engine().connect() as conn:
             summary = reachable_city(conn, city, settings.default_city)
+            readiness = None if summary is None else city_readiness(conn, summary.id)
     except OperationalError:
         return html.Div(word("app.database_unavailable", language),
                         className="notice error")  # fmt: skip
-    if summary is None:
+    if summary is None or readiness is None:
         return html.Div(word("app.no_city", language), className="notice")
     name = summary.code.replace(".", "-")
     return html.Div([
         top_bar(language, "/coverage", city_name=summary.name),
         synthetic_banner(summary, language),
+        readiness_notice(readiness, "/coverage", summary.name, language),
         dcc.Store(id="cv-context", data={"city": summary.code, "language": language}),
         dcc.Download(id="cv-download"),
         controls(language),
@@ -172,6 +176,9 @@ def update_coverage(kind: str, mode: str, target: Any, allowance: Any, context: 
     if not first_load:
         figure = Patch()
         figure["data"] = [trace.to_plotly_json() for trace in full.data]
+        figure["layout"]["annotations"] = [
+            note.to_plotly_json() for note in full.layout.annotations
+        ]
     return (figure, *panel_children(coverage_panel(view, language)))
 
 

@@ -24,8 +24,9 @@ from dashboard.access.guards import (
 )
 from dashboard.access.policy import CALLER_ROLES
 from dashboard.app import current_engine, current_settings
-from dashboard.page_parts import city_background, top_bar
+from dashboard.page_parts import city_background, readiness_notice, top_bar
 from geodata import map_queries
+from geodata.city_readiness import city_readiness
 from geodata.operations.dispatching import DispatchError, UnitUnavailableError, assign_unit
 from geodata.operations.incident_views import incident_in_city, view_caller
 from geodata.routing.recommend import IncidentRecommendation, recommend_units
@@ -61,7 +62,8 @@ def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any
         return refusal
     with current_engine().connect() as conn:
         summary = reachable_city(conn, city, current_settings().default_city)
-    if summary is None:
+        readiness = None if summary is None else city_readiness(conn, summary.id)
+    if summary is None or readiness is None:
         return html.Div(word("app.no_city", language), className="notice")
     who = account()
     return html.Div(
@@ -69,6 +71,7 @@ def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any
             top_bar(language, PATH, city_name=summary.name, facts=[html.Span(
                 word("dispatch.assigning_as", language, name=who.display_name),
                 className="actor")]),
+            readiness_notice(readiness, PATH, summary.name, language),
             dcc.Store(id="dispatch-context", data={"city": summary.code, "language": language}),
             dcc.Store(id="dispatch-incident"),
             dcc.Store(id="dispatch-refresh", data=0),

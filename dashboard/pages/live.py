@@ -27,7 +27,7 @@ from dashboard.live_layout import (
     staleness_context,
     watch_staleness,
 )
-from dashboard.page_parts import city_background, top_bar
+from dashboard.page_parts import city_background, readiness_notice, top_bar
 from geodata.live.state import LiveState
 from layers.city_map import LIGHT_BASEMAP, MapView
 from layers.live_map import (
@@ -105,6 +105,7 @@ def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any
             top_bar(context.language, "/live", city_name=context.city.name,
                     facts=[html.Span(id="live-facts")]),
             banner,
+            readiness_notice(context.readiness, "/live", context.city.name, context.language),
             *stale_notice("live"),
             html.Div(
                 [

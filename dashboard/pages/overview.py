@@ -18,8 +18,9 @@ from sqlalchemy.exc import OperationalError
 
 from dashboard.access.guards import guarded, page_refusal, reachable_city, requested_city
 from dashboard.app import current_engine, current_settings
-from dashboard.page_parts import city_background, synthetic_banner, top_bar
+from dashboard.page_parts import city_background, readiness_notice, synthetic_banner, top_bar
 from geodata import map_queries
+from geodata.city_readiness import city_readiness
 from geodata.map_queries import CitySummary
 from layers.city_map import CityMapLayers, MapView, city_map_figure, zoom_for_bounds
 from layers.words import (
@@ -67,15 +68,17 @@ def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any
     try:
         with current_engine().connect() as conn:
             summary = reachable_city(conn, city, settings.default_city)
+            readiness = None if summary is None else city_readiness(conn, summary.id)
     except OperationalError:
         return html.Div(word("app.database_unavailable", language), className="notice error")
-    if summary is None:
+    if summary is None or readiness is None:
         return html.Div(word("app.no_city", language), className="notice")
     return html.Div(
         [
             top_bar(language, "/", city_name=summary.name,
                     facts=[html.Span(id="city-facts", className="facts-inline")]),
             synthetic_banner(summary, language),
+            readiness_notice(readiness, "/", summary.name, language),
             dcc.Graph(id="city-map", className="city-map",
                       config={"displaylogo": False, "scrollZoom": True}),
             dcc.Store(id="city-page", data={"city": summary.code, "language": language}),

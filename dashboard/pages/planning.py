@@ -25,13 +25,22 @@ from dashboard.access.guards import (
     spend,
 )
 from dashboard.app import current_engine, current_settings
-from dashboard.page_parts import city_background, html_table, section, synthetic_banner, top_bar
+from dashboard.page_parts import (
+    city_background,
+    html_table,
+    readiness_notice,
+    section,
+    synthetic_banner,
+    top_bar,
+)
 from dashboard.planning_edits import job_number, page_city, page_language, register_edits
 from dashboard.planning_form import CONTROLS, VALUES, controls, plan_request
+from geodata.city_readiness import city_readiness
 from geodata.map_queries import CitySummary
 from geodata.planning import exports, jobs, scenarios
 from geodata.planning.errors import PlanningInputError
 from geodata.planning.request import ModelName
+from layers.analytics.charts import empty_figure
 from layers.city_map import MapView, zoom_for_bounds
 from layers.planning import scenario_summary_html
 from layers.planning.plan_view import (
@@ -75,9 +84,10 @@ def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any
     try:
         with current_engine().connect() as conn:
             summary = reachable_city(conn, city, settings.default_city)
+            readiness = None if summary is None else city_readiness(conn, summary.id)
     except OperationalError:
         return html.Div(word("app.database_unavailable", language), className="notice error")
-    if summary is None:
+    if summary is None or readiness is None:
         return html.Div(word("app.no_city", language), className="notice")
 
     def w(key: str) -> str:
@@ -93,6 +103,7 @@ def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any
         [
             top_bar(language, PATH, city_name=summary.name),
             synthetic_banner(summary, language),
+            readiness_notice(readiness, PATH, summary.name, language),
             dcc.Store(id="pl-context", data={"city": summary.code, "language": language}),
             dcc.Store(id="pl-job"),
             dcc.Store(id="pl-shown"),
@@ -114,7 +125,13 @@ def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any
                 [
                     section(
                         w("map_title"),
-                        [dcc.Graph(id="pl-map", className="cv-map an-graph")],
+                        [
+                            dcc.Graph(
+                                id="pl-map",
+                                className="cv-map an-graph",
+                                figure=empty_figure(w("no_result")),
+                            )
+                        ],
                         wide=True,
                     ),
                     section(

@@ -27,7 +27,7 @@ from dashboard.live_layout import (
     staleness_context,
     watch_staleness,
 )
-from dashboard.page_parts import city_background
+from dashboard.page_parts import city_background, readiness_notice
 from geodata.live.state import LiveState
 from layers.city_map import MapView
 from layers.live_map import LiveMapStyle, live_map_figure
@@ -110,6 +110,7 @@ def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any
                 html.Div([html.Div(id="wall-clock", className="clock"),
                           html.Div(id="wall-date", className="date")], className="when"),
             ], className="wall-header"),
+            readiness_notice(context.readiness, "/wall", context.city.name, context.language),
             *stale_notice("wall"),
             html.Div([
                 html.Div(id="wall-tiles", className="wall-tiles"),

@@ -61,7 +61,9 @@ class MonthlyData:
     """The month's figures; frames as the functions of :mod:`geodata.analytics` return.
 
     summary/previous_summary: interval_summary of the month / the month before
-    (incident level, response target = the first unit's agency standard); by_agency:
+    (incident level, response target = the first unit's agency standard, or the standard of
+    the agency the category goes to when none was sent); target_basis: which standards
+    judged the month's incidents and why (:meth:`AnalyticsConfig.target_basis`); by_agency:
     per agency kind at dispatch level, each against its own standard; grid: hour ×
     weekday; daily: trend per day; worst: worst kelurahan; heat: kelurahan heat;
     outcomes/outcomes_daily/hotspots/handoffs: the call funnel; coverage: planned
@@ -78,6 +80,7 @@ class MonthlyData:
     bounds: tuple[float, float, float, float]
     min_count: int
     summary: pd.DataFrame
+    target_basis: pd.DataFrame
     previous_summary: pd.DataFrame
     by_agency: pd.DataFrame
     by_category: pd.DataFrame
@@ -110,7 +113,7 @@ def gather_monthly(
     dispatches = dispatch_intervals(conn, city.id, IntervalQuery(start, end))
     kelurahan = map_queries.area_outlines(conn, city.id, "kelurahan")
     counts = call_funnel.call_counts(conn, city.id, start, end)
-    targets = config.targets_for(incidents["agency_kind"])
+    targets = config.targets_for(incidents)
     common: dict[str, Any] = {"target_s": targets, "min_count": config.min_count}
     used = int(statistics.used_values(incidents, "response").notna().sum())
     hours = statistics.hours_per_bin_for(used, config.min_count)
@@ -132,13 +135,14 @@ def gather_monthly(
         bounds=city.bounds,
         min_count=config.min_count,
         summary=statistics.interval_summary(incidents, {"response": targets}),
+        target_basis=config.target_basis(incidents),
         previous_summary=statistics.interval_summary(
-            earlier, {"response": config.targets_for(earlier["agency_kind"])}
+            earlier, {"response": config.targets_for(earlier)}
         ),
         by_agency=statistics.grouped_statistics(
             dispatches,
             "agency_kind",
-            target_s=config.targets_for(dispatches["agency_kind"]),
+            target_s=config.targets_for(dispatches),
             min_count=config.min_count,
         ),
         by_category=statistics.grouped_statistics(incidents, "category", **common),

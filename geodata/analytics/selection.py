@@ -196,11 +196,14 @@ def parse_selection(values: Mapping[str, Any], zoom: float | None, current: int)
 class ResponseView:
     """Everything the response tab shows. ``frame`` is per incident, or per dispatch when
     an agency kind is chosen; ``target_s`` the target used (per row or one number, None
-    when there is none); layers() the exportable tables and map layers by name."""
+    when there is none); target_basis which standards judged which rows and why
+    (:meth:`AnalyticsConfig.target_basis`; empty when the target is one number or there is
+    none); layers() the exportable tables and map layers by name."""
 
     selection: Selection
     frame: pd.DataFrame
     target_s: Target | None
+    target_basis: pd.DataFrame
     summary: pd.DataFrame
     heat: gpd.GeoDataFrame
     grid: pd.DataFrame
@@ -225,7 +228,7 @@ def _target(frame: pd.DataFrame, selection: Selection, config: AnalyticsConfig) 
     if selection.target_minutes is not None:
         return float(selection.target_minutes) * 60.0
     if selection.interval == "response":
-        return config.targets_for(frame["agency_kind"])
+        return config.targets_for(frame)
     return None
 
 
@@ -253,6 +256,7 @@ def response_view(
         selection=selection,
         frame=frame,
         target_s=target,
+        target_basis=config.target_basis(frame if isinstance(target, pd.Series) else frame[:0]),
         summary=statistics.interval_summary(frame, targets),
         heat=heat,
         grid=statistics.hour_weekday_grid(frame, city.timezone, hours_per_bin=hours, **options),

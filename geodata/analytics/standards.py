@@ -10,6 +10,12 @@ the report). The default allowance of 5 minutes for receiving the report and get
 crew rolling follows the breakdown commonly cited from Kepmen PU 11/KPTS/2000; set it to
 your own SOP. Other agencies have no national target encoded here: their defaults are
 local targets (assumptions) until a city configures its own.
+
+Which standard judges an incident (:meth:`AnalyticsConfig.target_kinds`): that of the agency
+of its first unit sent; without a dispatch (a log that names no unit, a call not yet
+answered), that of the agency its category goes to first (``Settings.response_agencies``:
+a fire without a dispatch is still held to Damkar's 15 minutes); only a category no agency
+answers falls back to the "other" target. Every figure says which it used (:data:`BASES`).
 """
 
 from __future__ import annotations
@@ -20,18 +26,23 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from geodata.responders import DEFAULT_RESPONSE_AGENCIES, ResponseAgencies, primary_kind
 from geodata.vocabulary import AgencyKind
 
 if TYPE_CHECKING:
     from geodata.settings import Settings
 
 __all__ = [
+    "BASES",
     "DEFAULT_STANDARDS",
     "AnalyticsConfig",
     "ResponseStandard",
 ]
 
 MINUTE_S = 60.0
+#: Why a row is judged by its standard: the agency of the unit sent ("dispatch"), the
+#: agency its category goes to ("category", nobody was sent), or neither ("fallback").
+BASES = ("dispatch", "category", "fallback")
 
 
 @dataclass(frozen=True)
@@ -85,6 +96,8 @@ class AnalyticsConfig:
     coloured; below it the cell is marked "too few". max_snap_m: a place farther than
     this from any road node counts as unreachable (metres). max_travel_s: the modelled
     surface stops at this drive time (seconds). standards: per agency kind.
+    response_agencies: category → agency kinds (``Settings.response_agencies``), which
+    gives an incident without a dispatch its standard.
     """
 
     heat_resolution: int = 8
@@ -94,6 +107,9 @@ class AnalyticsConfig:
     max_travel_s: float = 3600.0
     standards: Mapping[str, ResponseStandard] = field(
         default_factory=lambda: dict(DEFAULT_STANDARDS)
+    )
+    response_agencies: ResponseAgencies = field(
+        default_factory=lambda: dict(DEFAULT_RESPONSE_AGENCIES)
     )
 
     def standard(self, agency_kind: str) -> ResponseStandard:
@@ -116,14 +132,57 @@ class AnalyticsConfig:
         )  # fmt: skip
         return replace(self, standards={**self.standards, agency_kind: standard})
 
-    def targets_for(self, agency_kinds: pd.Series) -> pd.Series:
-        """The target (s) of each row's agency kind; the "other" target where it is None."""
-        return agency_kinds.map(lambda kind: self.standard(str(kind)).target_s).astype(float)
+    def target_kinds(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Per row of ``frame`` (columns agency_kind, category): the agency kind whose
+        standard judges it (``target_kind``) and why (``basis``, one of :data:`BASES`).
+
+        The kind of the unit sent when there is one; else the first kind the category goes
+        to (``response_agencies``); else "other". A kind without a standard of its own is
+        judged by "other", and its basis is then "fallback"."""
+        sent = frame["agency_kind"].astype(object)
+        by_category = frame["category"].map(
+            lambda category: primary_kind(str(category), self.response_agencies)
+        )
+        dispatched = sent.notna().to_numpy()
+        kind = sent.where(dispatched, by_category).astype(object)
+        basis = pd.Series("category", index=frame.index, dtype=object)
+        basis[dispatched] = "dispatch"
+        known = kind.isin(list(self.standards)).to_numpy()
+        basis[~known] = "fallback"
+        kind = kind.where(known, K.OTHER.value)
+        return pd.DataFrame({"target_kind": kind.astype(str), "basis": basis}, index=frame.index)
+
+    def targets_for(self, frame: pd.DataFrame) -> pd.Series:
+        """The response target (s) of each row of ``frame`` (agency_kind, category), from
+        the standard :meth:`target_kinds` chooses."""
+        kinds = self.target_kinds(frame)["target_kind"]
+        return kinds.map(lambda kind: self.standard(str(kind)).target_s).astype(float)
+
+    def target_basis(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Which targets judged the rows of ``frame``: one row per (target_kind, basis) with
+        rows (how many), target_s, name (the standard's) and is_regulation; by kind, then
+        in the order of :data:`BASES`. Empty (same columns) for an empty frame."""
+        chosen = self.target_kinds(frame)
+        counted = chosen.groupby(["target_kind", "basis"], sort=False).size().reset_index()
+        records = []
+        for kind, basis, rows in counted.itertuples(index=False):
+            standard = self.standard(str(kind))
+            records.append({"target_kind": kind, "basis": basis, "rows": int(rows),
+                            "target_s": standard.target_s, "name": standard.name,
+                            "is_regulation": standard.is_regulation})  # fmt: skip
+        result = pd.DataFrame.from_records(
+            records,
+            columns=["target_kind", "basis", "rows", "target_s", "name", "is_regulation"],
+        )
+        order = result["basis"].map({basis: index for index, basis in enumerate(BASES)})
+        return result.assign(_order=order).sort_values(["target_kind", "_order"]).drop(
+            columns="_order").reset_index(drop=True)  # fmt: skip
 
     @classmethod
     def from_settings(cls, settings: Settings) -> AnalyticsConfig:
         """The config of ``Settings``: its heat resolution, minimum count, and the city's
-        own targets and allowances (minutes per agency kind) over the defaults above."""
+        own targets and allowances (minutes per agency kind) over the defaults above, and
+        its category → agency mapping."""
         config = cls()
         standards = dict(config.standards)
         targets, allowances = settings.response_targets_min, settings.response_allowances_min
@@ -142,4 +201,5 @@ class AnalyticsConfig:
             heat_resolution=settings.analytics_heat_resolution,
             min_count=settings.analytics_min_count,
             standards=standards,
+            response_agencies=settings.response_agencies,
         )

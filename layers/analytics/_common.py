@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
@@ -104,6 +105,24 @@ def map_layout(
         "legend": LEGEND,
         "paper_bgcolor": LAND_COLOUR if offline else "white",
     }
+
+
+def empty_note(reason: str, width_chars: int = 52) -> dict[str, Any]:
+    """An annotation in the middle of a figure saying why it has nothing to show (wrapped
+    at ``width_chars``, on white so it reads over a map too)."""
+    return {"text": "<br>".join(textwrap.wrap(reason, width_chars)), "x": 0.5, "y": 0.5,
+            "xref": "paper", "yref": "paper", "showarrow": False,
+            "bgcolor": "rgba(255,255,255,0.9)", "font": {"size": 14, "color": "#455a64"},
+            "borderpad": 8}  # fmt: skip
+
+
+def explain_empty(figure: go.Figure, reason: str) -> go.Figure:
+    """``figure`` with its axes hidden and ``reason`` (why it has nothing to show) in its
+    middle: an empty panel says why, never bare axes."""
+    figure.add_annotation(**empty_note(reason))
+    figure.update_layout(xaxis={"visible": False}, yaxis={"visible": False},
+                         yaxis2={"visible": False}, showlegend=False)  # fmt: skip
+    return figure
 
 
 FONT = {"family": "DejaVu Sans, sans-serif", "size": 13}

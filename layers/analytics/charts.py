@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from layers.analytics._common import chart_layout
+from layers.analytics._common import chart_layout, explain_empty
 from layers.analytics.heatmap import MEASURES, measure_title, measure_values
 from layers.words import (
     Language,
@@ -26,7 +26,15 @@ from layers.words import (
     zone_abbreviation,
 )
 
-__all__ = ["group_bar_figure", "hour_weekday_figure", "trend_figure"]
+__all__ = ["empty_figure", "group_bar_figure", "hour_weekday_figure", "trend_figure"]
+
+
+def empty_figure(reason: str) -> go.Figure:
+    """A panel with nothing to show yet, saying ``reason`` (no axes, no data)."""
+    figure = go.Figure()
+    figure.update_layout(plot_bgcolor="white", paper_bgcolor="white",
+                         margin={"l": 0, "r": 0, "t": 0, "b": 0})  # fmt: skip
+    return explain_empty(figure, reason)
 
 
 def hour_weekday_figure(

@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 
 from layers.analytics._common import (
     chart_layout,
+    empty_note,
     feature_collection,
     map_layout,
     static_area_figure,
@@ -115,9 +116,13 @@ def isochrone_figure(
                 hovertemplate="%{text}<extra></extra>",
             )
         )  # fmt: skip
+    if not traces:  # an empty map, not bare cartesian axes
+        traces.append(go.Choroplethmap(geojson=geojson, locations=[], z=[], showscale=False))
     figure = go.Figure(traces)
     figure.update_layout(**map_layout(view, basemap, background, "isochrones"))
     figure.update_layout(legend_title_text=word("analytics.travel_minutes", language))
+    if cells.empty:
+        figure.update_layout(annotations=[empty_note(word("analytics.empty_coverage", language))])
     return figure
 
 

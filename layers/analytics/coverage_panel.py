@@ -6,12 +6,13 @@ Pure: reads what ``geodata.analytics.agency_coverage.coverage_view`` computed (t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import plotly.graph_objects as go
 
 from layers.analytics import coverage_map, tables
+from layers.analytics._common import explain_empty
 from layers.analytics.tables import Table
 from layers.words import Language, number, percent, word
 
@@ -52,11 +53,11 @@ def coverage_panel(view: Any, language: Language) -> CoveragePanel:
         units = word("analytics.live_units", language, available=result.units_available,
                      total=result.units_total)  # fmt: skip
         cards.append((word("analytics.live", language), units))
-    return CoveragePanel(
-        notes=notes,
-        cards=cards,
-        curve=coverage_map.coverage_curve_figure(
-            view.curve, budget_s=standard.travel_budget_s, language=language
-        ),
-        gaps=tables.coverage_gaps_table(result.coverage.areas, language),
+    curve = coverage_map.coverage_curve_figure(
+        view.curve, budget_s=standard.travel_budget_s, language=language
     )
+    empty = word("analytics.empty_coverage", language)
+    if view.curve[["area_share", "population_share", "incident_share"]].isna().all().all():
+        curve = explain_empty(curve, empty)
+    gaps = tables.coverage_gaps_table(result.coverage.areas, language)
+    return CoveragePanel(notes=notes, cards=cards, curve=curve, gaps=replace(gaps, empty=empty))

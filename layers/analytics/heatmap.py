@@ -19,6 +19,7 @@ from plotly.colors import sample_colorscale
 
 from layers.analytics._common import (
     TOO_FEW_COLOUR,
+    empty_note,
     feature_collection,
     map_layout,
     static_area_figure,
@@ -185,6 +186,10 @@ def heat_map_figure(
                 text=hover[grey], hovertemplate="%{text}<extra></extra>",
             )
         )  # fmt: skip
+    if not traces:  # an empty map, not bare cartesian axes
+        traces.append(go.Choroplethmap(geojson=geojson, locations=[], z=[], showscale=False))
     figure = go.Figure(traces)
     figure.update_layout(**map_layout(view, basemap, background, f"heat-{measure}"))
+    if cells.empty:
+        figure.update_layout(annotations=[empty_note(word("analytics.no_data", language))])
     return figure

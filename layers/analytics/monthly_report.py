@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -20,6 +21,7 @@ import plotly.io as pio
 
 from layers.analytics import charts, coverage_map, funnel, heatmap, tables
 from layers.analytics.tables import Table
+from layers.analytics.target_basis import target_basis_text
 from layers.words import (
     Language,
     label,
@@ -69,6 +71,7 @@ class MonthData(Protocol):
     bounds: tuple[float, float, float, float]
     min_count: int
     summary: pd.DataFrame
+    target_basis: pd.DataFrame
     previous_summary: pd.DataFrame
     by_agency: pd.DataFrame
     by_category: pd.DataFrame
@@ -91,6 +94,8 @@ def _table(table: Table) -> str:
         "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>"
         for row in table.rows
     )
+    if not table.rows and table.empty:
+        body = f"<tr><td colspan='{len(table.header)}'>{html.escape(table.empty)}</td></tr>"
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -200,8 +205,10 @@ def monthly_report_html(data: MonthData, language: Language = "id") -> str:
         if data.is_synthetic else "",
         _heading(2, word("report.key_figures", language)),
         _key_figures(data, language),
+        _note(target_basis_text(data.target_basis, language)),
         _heading(2, word("report.by_agency", language)),
-        _table(tables.group_table(data.by_agency, "agency_kind", language, agency_labels)),
+        _table(replace(tables.group_table(data.by_agency, "agency_kind", language, agency_labels),
+                       empty=word("analytics.empty_by_agency", language))),
         figure(charts.group_bar_figure(data.by_agency, "agency_kind", agency_labels,
                                        title=word("analytics.col_agency", language), **common)),
         _heading(3, word("report.by_category", language)),
@@ -211,7 +218,9 @@ def monthly_report_html(data: MonthData, language: Language = "id") -> str:
         figure(heatmap.heat_map_static(data.heat, "p90_s", min_count=data.min_count,
                                        **common), 560),
         _heading(3, word("analytics.worst_title", language)),
-        _table(tables.group_table(data.worst, "name", language)),
+        _table(replace(tables.group_table(data.worst, "name", language),
+                       empty=word("analytics.empty_worst_few", language,
+                                  min_count=data.min_count))),
         _heading(2, word("report.time_pattern", language)),
         figure(charts.hour_weekday_figure(data.grid, data.timezone, min_count=data.min_count,
                                           **common), 400),

@@ -37,10 +37,12 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 @dataclass(frozen=True)
 class Table:
-    """A table ready to show: column titles and rows of text, same length each."""
+    """A table ready to show: column titles and rows of text, same length each; ``empty``
+    says why there are no rows (shown in their place)."""
 
     header: list[str]
     rows: list[list[str]]
+    empty: str = ""
 
 
 def interval_summary_table(summary: pd.DataFrame, language: Language = "id") -> Table:

@@ -55,6 +55,23 @@ WORDS: Words = {
     },
     "unit_dispatches": {"id": "penugasan unit {agency}", "en": "{agency} unit dispatches"},
     "no_target": {"id": "– (tanpa target)", "en": "– (no target)"},
+    "targets_used": {"id": "Target yang dipakai: {parts}", "en": "Targets used: {parts}"},
+    "target_part": {
+        "id": "{agency} {minutes} menit ({name}) untuk {bases}",
+        "en": "{agency} {minutes} min ({name}) for {bases}",
+    },
+    "basis_dispatch": {
+        "id": "{count} menurut unit yang dikirim",
+        "en": "{count} by the unit sent",
+    },
+    "basis_category": {
+        "id": "{count} menurut kategori (tanpa dispatch)",
+        "en": "{count} from the category (no dispatch)",
+    },
+    "basis_fallback": {
+        "id": "{count} target cadangan (kategori tanpa instansi)",
+        "en": "{count} fallback target (category without an agency)",
+    },
     "trend_title": {"id": "Tren {period}: {interval}", "en": "{period} trend: {interval}"},
     "day": {"id": "harian", "en": "Daily"},
     "week": {"id": "mingguan", "en": "Weekly"},
@@ -161,8 +178,24 @@ WORDS: Words = {
         "id": "Penduduk dianggap tersebar merata di dalam kelurahan.",
         "en": "Residents are assumed spread evenly within each kelurahan.",
     },
+    "empty_by_agency": {
+        "id": "Belum ada unit yang ditugaskan pada kejadian ini: grafik per instansi memerlukan penugasan (log yang menyebut unit kota ini dengan kode panggilnya — daftarkan unit dengan tanggap units import, lalu impor log).",
+        "en": "No unit was dispatched to these incidents: the per-agency chart needs dispatches (a log naming the city's units by call sign — register them with tanggap units import, then import the log).",
+    },
+    "empty_worst_areas": {
+        "id": "Tidak ada kejadian di kelurahan yang dimuat: impor kelurahan dengan tanggap city import-areas.",
+        "en": "No incident lies in a loaded kelurahan: import them with tanggap city import-areas.",
+    },
+    "empty_worst_few": {
+        "id": "Belum ada kelurahan dengan sedikitnya {min_count} kejadian terukur pada pilihan ini: pilih periode yang lebih panjang.",
+        "en": "No kelurahan has at least {min_count} measured incidents in this selection: choose a longer period.",
+    },
+    "empty_coverage": {
+        "id": "Belum ada yang dapat dimodelkan: cakupan memerlukan kelurahan (tempat yang diukur), jaringan jalan dan posko (lihat pemberitahuan di atas).",
+        "en": "Nothing to model yet: coverage needs kelurahan (the places measured), the road network and posko (see the notice above).",
+    },
     "no_data": {
-        "id": "Tidak ada kejadian pada pilihan ini.",
-        "en": "No incidents match this selection.",
+        "id": "Tidak ada kejadian pada pilihan ini (periode, kategori, instansi, kecamatan).",
+        "en": "No incidents match this selection (period, categories, agency, kecamatan).",
     },
 }

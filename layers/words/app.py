@@ -14,8 +14,8 @@ WORDS: Words = {
     "stations_count": {"id": "Posko: {count}", "en": "Stations (posko): {count}"},
     "updated_at": {"id": "Diperbarui {time}", "en": "Updated {time}"},
     "no_city": {
-        "id": "Belum ada kota di basis data. Jalankan `tanggap demo` atau impor kota Anda.",
-        "en": "No city in the database yet. Run `tanggap demo` or import your city.",
+        "id": 'Belum ada kota di basis data. Buat kota dari batas wilayahnya: tanggap city create --boundary BATAS.geojson --code 36.72 --city-name "Kota Cilegon" --timezone WIB (atau coba dulu: tanggap demo).',
+        "en": 'No city in the database yet. Create one from its boundary: tanggap city create --boundary BOUNDARY.geojson --code 36.72 --city-name "Kota Cilegon" --timezone WIB (or try: tanggap demo).',
     },
     "language_switch": {"id": "English", "en": "Bahasa Indonesia"},
     "database_unavailable": {
@@ -30,6 +30,7 @@ WORDS: Words = {
     "page_analytics": {"id": "Analitik", "en": "Analytics"},
     "page_coverage": {"id": "Cakupan layanan", "en": "Coverage"},
     "page_planning": {"id": "Perencanaan", "en": "Planning"},
+    "page_manual_entry": {"id": "Kejadian baru", "en": "New incident"},
     "no_location": {"id": "lokasi belum ada", "en": "no location"},
     "kelurahan_short": {"id": "Kel. {name}", "en": "Kel. {name}"},
     "kecamatan_short": {"id": "Kec. {name}", "en": "Kec. {name}"},

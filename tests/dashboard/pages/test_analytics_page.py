@@ -82,7 +82,9 @@ def test_a_changed_control_patches_only_the_heat_data(app: dash.Dash, client: Fl
     assert status == 200
     patch = out["an-heat"]["figure"]
     assert patch["__dash_patch_update"] == "__dash_patch_update"
-    assert [op["location"] for op in patch["operations"]] == [["data"]]
+    # the data, and the note an empty selection shows (none here): never the basemap or view
+    assert [op["location"] for op in patch["operations"]] == [["data"], ["layout", "annotations"]]
+    assert patch["operations"][1]["params"]["value"] == []
     assert "no target" in out["an-note"]["children"]
 
 

@@ -99,9 +99,10 @@ def test_grouped_statistics_equal_a_loop_over_groups(engine: Engine, log: Log) -
 
 
 def test_per_row_targets_use_each_agency_standard() -> None:
-    frame = frame_of([800, 800, 1000], agency_kind=["fire", "ambulance", "fire"])
+    frame = frame_of([800, 800, 1000], agency_kind=["fire", "ambulance", "fire"],
+                     category=["fire", "health", "fire"])  # fmt: skip
     config = AnalyticsConfig().with_target("ambulance", 10, None)  # 600 s for PSC 119
-    targets = config.targets_for(frame["agency_kind"])
+    targets = config.targets_for(frame)
     summary = statistics.interval_summary(frame, {"response": targets}).set_index("interval")
     assert summary.loc["response", "compliance"] == pytest.approx(1 / 3)  # only the 800 s fire
     stats = statistics.grouped_statistics(frame, "agency_kind", target_s=targets)

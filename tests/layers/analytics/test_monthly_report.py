@@ -64,6 +64,7 @@ def month_data(synthetic: bool) -> SimpleNamespace:
         bounds=(105.0, -5.2, 105.2, -5.0),
         min_count=10,
         summary=statistics.interval_summary(frame, {"response": 900.0}),
+        target_basis=AnalyticsConfig().target_basis(frame),
         previous_summary=statistics.interval_summary(frame.iloc[:0]),
         by_agency=statistics.grouped_statistics(frame, "agency_kind", **common),
         by_category=statistics.grouped_statistics(frame, "category", **common),
