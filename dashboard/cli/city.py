@@ -105,8 +105,10 @@ def _summary(title: str, outcome: ImportOutcome) -> None:
     for what, count in outcome.loaded.items():
         loaded.add_row(escape(what), f"{count:,}")
     loaded.add_row(
-        "rows rejected", f"{outcome.rejected_rows:,}", style="red" if outcome.rejects else ""
+        "rows rejected", f"{outcome.rejected_rows:,}", style="red" if outcome.rejected_rows else ""
     )
+    if outcome.rejected_fields:
+        loaded.add_row("fields left empty (row kept)", f"{outcome.rejected_fields:,}", style="red")
     console.print(loaded)
     if outcome.rejects:
         why = Table(title="Rejected, by field", header_style="bold")
