@@ -31,7 +31,13 @@ from sqlalchemy.exc import DBAPIError
 from geodata.db.errors import constraint_name
 from geodata.importers.cities import audit_import, require_city
 from geodata.importers.city_area import DEFAULT_MARGIN_M, CityArea
-from geodata.importers.log_incidents import DERIVED, LogIncident, UnitResponse, form_incidents
+from geodata.importers.log_incidents import (
+    DERIVED,
+    WEAK_FIRST_TIMES,
+    LogIncident,
+    UnitResponse,
+    form_incidents,
+)
 from geodata.importers.log_mapping import LogMapping, parse_mapping, read_mapping_file
 from geodata.importers.log_rows import LogRow, keep_in_order, read_rows
 from geodata.importers.log_units import resolve_units
@@ -124,7 +130,10 @@ def _merged_times(
             merged[role] = old if old is not None else new
     fixed = frozenset(r for r in LIFECYCLE_COLUMNS if old_is(stored, r, merged))
     describe = DERIVED if mapping.unit_rows else None
-    for dropped in keep_in_order(merged, LIFECYCLE_COLUMNS, fixed=fixed, fallback=stored.times):
+    weak = WEAK_FIRST_TIMES if mapping.unit_rows else frozenset()
+    for dropped in keep_in_order(
+        merged, LIFECYCLE_COLUMNS, fixed=fixed, weak=weak, fallback=stored.times
+    ):
         row = rows[incident.given_by.get(dropped.role, incident.rows[0])]
         message = f"{dropped.message(timezone, describe)} (the other time was stored before)"
         row.problems.append((mapping.times[dropped.role].column, message))

@@ -14,6 +14,11 @@ counts for what the caller lives through)::
     on_scene_at    first unit on scene          (earliest on_scene_at)
     cleared_at     last unit cleared            (latest cleared_at)
 
+When these clash (a unit on scene before the first en-route time another unit gave: it
+was en route too, unrecorded), the "first" time that cannot have been first is left
+empty (first dispatch, first en route), and a last clear before the first arrival is
+left empty: the response (received → first on scene) is never lost to such a clash.
+
 Category, place, address and caller come from the first row (in file order) that gives
 them; a later row with another category is reported and the first kept. Priority is the
 most urgent a row gives (else the mapping's, else the category's default). An incident
@@ -31,7 +36,7 @@ from geodata.importers.log_rows import LogRow, keep_in_order
 from geodata.operations.incidents import LIFECYCLE_COLUMNS
 from geodata.vocabulary import IncidentCategory
 
-__all__ = ["DERIVED", "LogIncident", "UnitResponse", "form_incidents"]
+__all__ = ["DERIVED", "WEAK_FIRST_TIMES", "LogIncident", "UnitResponse", "form_incidents"]
 
 #: How each incident time is derived from its unit rows, in words (messages, docs).
 DERIVED = {
@@ -42,6 +47,8 @@ DERIVED = {
     "cleared_at": "last clear",
 }
 _LATEST = frozenset({"cleared_at"})
+#: Derived "first" times that give way in a clash with a later step (see above).
+WEAK_FIRST_TIMES = frozenset({"dispatched_at", "en_route_at"})
 UNIT_TIMES = ("dispatched_at", "en_route_at", "on_scene_at", "transporting_at", "cleared_at")
 
 
@@ -115,7 +122,8 @@ def _incident(
                  f"category {r.category.value} differs from {category.value} of row "
                  f"{rows[0].row} for incident {key}: {category.value} kept")
             )  # fmt: skip
-    for dropped in keep_in_order(times, LIFECYCLE_COLUMNS):
+    weak = WEAK_FIRST_TIMES if mapping.unit_rows else frozenset()
+    for dropped in keep_in_order(times, LIFECYCLE_COLUMNS, weak=weak):
         row = given_by.pop(dropped.role)
         culprit = next(r for r in rows if r.row == row)
         message = f"the incident's {dropped.message(timezone, DERIVED)}"

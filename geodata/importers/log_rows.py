@@ -84,13 +84,15 @@ def keep_in_order(
     roles: Sequence[str],
     *,
     fixed: frozenset[str] = frozenset(),
+    weak: frozenset[str] = frozenset(),
     fallback: Mapping[str, datetime | None] | None = None,
 ) -> list[Dropped]:
     """Empty (in place) the times of ``times`` that break the order of ``roles``.
 
     Of two times out of order the later step is emptied, unless it is ``fixed`` (already
-    stored): then the earlier one is. An emptied time takes its ``fallback`` value (what
-    is stored), which is then fixed. Returns what was emptied, in order.
+    stored) or the earlier one is ``weak`` (a "first unit" time that a unit without it
+    shows was not the first): then the earlier one is. An emptied time takes its
+    ``fallback`` value (what is stored), which is then fixed. Returns what was emptied.
     """
     dropped: list[Dropped] = []
     fixed_now = set(fixed)
@@ -107,7 +109,7 @@ def keep_in_order(
         if clash is None:
             break
         earlier, later = clash
-        moves_earlier = later in fixed_now and earlier not in fixed_now
+        moves_earlier = earlier not in fixed_now and (later in fixed_now or earlier in weak)
         victim, other = (earlier, later) if moves_earlier else (later, earlier)
         dropped.append(Dropped(victim, times[victim], other, times[other]))  # type: ignore[arg-type]
         times[victim] = (fallback or {}).get(victim)
