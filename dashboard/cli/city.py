@@ -302,7 +302,11 @@ def import_incidents_command(
     file: ExistingFile,
     mapping: Annotated[
         Path,
-        typer.Option(exists=True, dir_okay=False, help="YAML mapping of columns and categories."),
+        typer.Option(
+            exists=True,
+            dir_okay=False,
+            help="YAML mapping: shape, columns, categories, value maps (docs/mappings).",
+        ),
     ],
     city: Annotated[
         str | None, typer.Option(help="Kemendagri code (default: the mapping's city).")
@@ -311,7 +315,12 @@ def import_incidents_command(
     margin_m: MarginOption = DEFAULT_MARGIN_M,
     rejects: RejectsOption = None,
 ) -> None:
-    """A historical call log (CSV or XLSX), upserted on (source, id), rejects to a file."""
+    """A historical call log (CSV or XLSX), a row per incident or per unit response.
+
+    The mapping says which (``shape``; examples in docs/mappings). Incidents are upserted on
+    (source, id), dispatches on (incident, unit, dispatch time); a wrong value empties its
+    field only, and rows and fields rejected go to a file to fix and import again.
+    """
     _run(
         f"Incidents from {file.name}",
         lambda conn, progress: import_incident_log(

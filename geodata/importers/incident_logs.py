@@ -13,9 +13,11 @@ Before anything is written each incident's times are merged with those already s
 (the incident shape: a stored time stays; the unit-response shape: earliest and latest
 win, so importing a log in parts, or its fixed rejected rows after it, gives the times of
 the whole log) and their order checked, so no database rule can refuse them. Incidents are
-upserted on (city, source, id) and dispatches on (incident, unit, dispatch time): importing
-twice changes nothing. Each batch is written inside a savepoint; if the database still
-refuses it, its incidents are written one by one and those refused are reported by row.
+upserted on (city, source, id) and dispatches on (incident, unit, dispatch time), a
+dispatch taking the times its row now gives (so a fixed row replaces what was stored, and
+a time it lacks keeps the stored one): importing twice changes nothing. Each batch is
+written inside a savepoint; if the database still refuses it, its incidents are written
+one by one and those refused are reported by row.
 """
 
 from __future__ import annotations
@@ -303,8 +305,10 @@ def _store_dispatches(
         if old is None:
             new.append((row, (key[0], key[1], f"import {mapping.source}", times)))
             continue
-        merged = {c: old.times[c] if old.times[c] is not None else times[c] for c in times}
-        fixed = frozenset(c for c in DISPATCH_TIMES if old.times[c] is not None)
+        # the same unit response again: its times as the log now gives them (a fixed row
+        # replaces what was stored), a time it lacks keeps the stored one
+        merged = {c: times[c] if times[c] is not None else old.times[c] for c in times}
+        fixed = frozenset(c for c in DISPATCH_TIMES if times[c] is None and old.times[c])
         for dropped in keep_in_order(merged, DISPATCH_TIMES, fixed=fixed, fallback=old.times):
             column = mapping.times[_ROLE_OF[dropped.role]].column
             rows[row].problems.append((column, f"this unit's {dropped.message(timezone)}"))

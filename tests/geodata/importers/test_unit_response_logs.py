@@ -15,7 +15,9 @@ import pandas as pd
 import pytest
 import yaml
 from sqlalchemy import Engine, text
+from typer.testing import CliRunner
 
+from dashboard.cli.main import app
 from geodata.analytics.response_intervals import IntervalQuery, incident_intervals
 from geodata.analytics.statistics import interval_summary
 from geodata.importers.incident_logs import import_incident_log
@@ -357,3 +359,40 @@ def test_every_example_mapping_is_valid(name: str) -> None:
     mapping = parse_mapping(read_mapping_file(MAPPINGS / name), name=name)
     assert mapping.shape in ("incident", "unit_response")
     assert np.all([column.strip() for column in mapping.all_columns().values()])
+
+
+def test_the_command_imports_a_cad_export_and_its_fixed_rejects(
+    engine: Engine, fleet: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TANGGAP_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    good = cad_export(seed=21, incidents=25)
+    bad = good.copy()
+    bad.loc[4, "Clear"] = "2026-05-01 00:00:00"
+    log = write_cad(bad, tmp_path / "cad.csv")
+    runner = CliRunner()
+    command = ["incidents", "import", str(log), "--mapping", str(CAD), "--city", "00.01"]
+    done = runner.invoke(app, command)
+    assert done.exit_code == 0, done.output
+    assert "incidents new" in done.output and "fields left empty (row kept)" in done.output
+    assert "cad.rejected.csv" in done.output
+    rejected = pd.read_csv(tmp_path / "cad.rejected.csv", dtype=str, keep_default_na=False)
+    assert rejected["reject_row"].tolist() == ["6"] and rejected["reject_kept"].tolist() == ["yes"]
+    rejected.loc[0, "Clear"] = good.loc[4, "Clear"]
+    rejected.to_csv(tmp_path / "fixed.csv", index=False)
+    fixed = runner.invoke(app, [*command[:2], str(tmp_path / "fixed.csv"), *command[3:]])
+    assert fixed.exit_code == 0, fixed.output
+    assert stored_count(fixed.output, "incidents updated") == 1
+    assert stored_count(fixed.output, "dispatches updated") == 1
+    bad_mapping = tmp_path / "bad.yaml"
+    bad_mapping.write_text(CAD.read_text(encoding="utf-8").replace("unit_response", "per_unit"))
+    refused = runner.invoke(app, [*command[:3], "--mapping", str(bad_mapping), "--city", "00.01"])
+    assert refused.exit_code == 2 and "shape must be one of incident, unit_response" in (
+        refused.output
+    )
+    assert "Nothing was written." in refused.output
+
+
+def stored_count(output: str, what: str) -> int:
+    """The count on the summary table's line ``what``."""
+    line = next(line for line in output.splitlines() if what in line)
+    return int(line.replace("│", " ").split()[-1])
