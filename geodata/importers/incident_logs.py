@@ -39,6 +39,7 @@ from geodata.importers.log_incidents import (
     LogIncident,
     UnitResponse,
     form_incidents,
+    known_duplicates,
 )
 from geodata.importers.log_mapping import LogMapping, parse_mapping, read_mapping_file
 from geodata.importers.log_rows import LogRow, keep_in_order, read_rows
@@ -107,7 +108,7 @@ def prepare_log(
     """
     progress("checking rows", 0, len(table))
     rows = read_rows(table, mapping, city, timezone)
-    incidents, responses = form_incidents(rows, mapping, timezone)
+    incidents, responses = form_incidents(rows, mapping, timezone, known_duplicates(table))
     progress("checking rows", len(table), len(table))
     return PreparedLog(rows, incidents, responses)
 
@@ -130,7 +131,7 @@ def _merged_times(
             merged[role] = (max if role in _LATEST else min)(given) if given else None
         else:
             merged[role] = old if old is not None else new
-    fixed = frozenset(r for r in LIFECYCLE_COLUMNS if old_is(stored, r, merged))
+    fixed = frozenset(r for r in LIFECYCLE_COLUMNS if _is_stored(stored, r, merged))
     describe = DERIVED if mapping.unit_rows else None
     weak = WEAK_FIRST_TIMES if mapping.unit_rows else frozenset()
     for dropped in keep_in_order(
@@ -142,7 +143,7 @@ def _merged_times(
     return merged
 
 
-def old_is(stored: StoredIncident, role: str, merged: dict[str, datetime | None]) -> bool:
+def _is_stored(stored: StoredIncident, role: str, merged: dict[str, datetime | None]) -> bool:
     """Whether the merged ``role`` is the stored time (which is then kept as it is)."""
     return stored.times[role] is not None and merged[role] == stored.times[role]
 

@@ -27,16 +27,26 @@ none of whose rows has a received time or a category is not stored (its rows are
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+
+import pandas as pd
 
 from geodata.importers.log_mapping import LogMapping, default_priority
 from geodata.importers.log_rows import LogRow, keep_in_order
 from geodata.operations.incidents import LIFECYCLE_COLUMNS
 from geodata.vocabulary import IncidentCategory
 
-__all__ = ["DERIVED", "WEAK_FIRST_TIMES", "LogIncident", "UnitResponse", "form_incidents"]
+__all__ = [
+    "DERIVED",
+    "WEAK_FIRST_TIMES",
+    "LogIncident",
+    "UnitResponse",
+    "form_incidents",
+    "known_duplicates",
+]
 
 #: How each incident time is derived from its unit rows, in words (messages, docs).
 DERIVED = {
@@ -49,6 +59,7 @@ DERIVED = {
 _LATEST = frozenset({"cleared_at"})
 #: Derived "first" times that give way in a clash with a later step (see above).
 WEAK_FIRST_TIMES = frozenset({"dispatched_at", "en_route_at"})
+_DUPLICATE = re.compile(r"duplicate of row \d+ \(id (.+?)\)")
 UNIT_TIMES = ("dispatched_at", "en_route_at", "on_scene_at", "transporting_at", "cleared_at")
 
 
@@ -146,11 +157,22 @@ def _incident(
     )
 
 
-def _groups(rows: list[LogRow], mapping: LogMapping) -> dict[str, list[LogRow]]:
+def _groups(
+    rows: list[LogRow], mapping: LogMapping, duplicates: Mapping[int, str]
+) -> dict[str, list[LogRow]]:
     """Rows per incident key, in the order the keys first appear."""
     groups: dict[str, list[LogRow]] = {}
     for row in rows:
         if row.lost:
+            continue
+        if not mapping.unit_rows and duplicates.get(row.row) == row.key:
+            row.lost = True
+            row.problems.append(
+                (mapping.columns["external_id"],
+                 f"still a duplicate of incident {row.key}, stored from its first row: it is "
+                 "not merged into it; a log with one row per unit response needs shape: "
+                 "unit_response (docs/mappings)")
+            )  # fmt: skip
             continue
         if not mapping.unit_rows and row.key in groups:
             first = groups[row.key][0].row
@@ -166,12 +188,20 @@ def _groups(rows: list[LogRow], mapping: LogMapping) -> dict[str, list[LogRow]]:
 
 
 def form_incidents(
-    rows: list[LogRow], mapping: LogMapping, timezone: str
+    rows: list[LogRow],
+    mapping: LogMapping,
+    timezone: str,
+    duplicates: Mapping[int, str] | None = None,
 ) -> tuple[list[LogIncident], list[UnitResponse]]:
-    """The incidents of ``rows`` and their unit responses (rows they lose are marked)."""
+    """The incidents of ``rows`` and their unit responses (rows they lose are marked).
+
+    ``duplicates``: rows of a rejected-rows file refused before as duplicates, and the id
+    they repeated (:func:`known_duplicates`); in the incident shape they are refused again
+    while they still have that id, so two units' rows are never merged into one incident.
+    """
     incidents: list[LogIncident] = []
     responses: list[UnitResponse] = []
-    for key, group in _groups(rows, mapping).items():
+    for key, group in _groups(rows, mapping, duplicates or {}).items():
         incident = _incident(key, group, mapping, timezone)
         if incident is None:
             continue
@@ -184,3 +214,16 @@ def form_incidents(
                 for sign in row.call_signs
             )
     return incidents, responses
+
+
+def known_duplicates(table: pd.DataFrame) -> dict[int, str]:
+    """Rows of a rejected-rows file (``reject_message`` column) refused as duplicates, and
+    the id each repeated; empty for any other file."""
+    if "reject_message" not in table.columns:
+        return {}
+    found = {}
+    for row, message in table["reject_message"].items():
+        match = _DUPLICATE.search(str(message or ""))
+        if match:
+            found[int(str(row))] = match.group(1)
+    return found

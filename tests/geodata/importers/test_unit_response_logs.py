@@ -255,10 +255,13 @@ def test_a_time_the_database_would_refuse_is_a_row_numbered_reject(
     engine: Engine, fleet: int, tmp_path: Path
 ) -> None:
     """The issue's crash: a unit-response log read one row per incident, then its rejected
-    rows (the other units) imported again, merged other units' times into an incident."""
+    rows (the other units) imported again, merged other units' times into an incident and
+    broke its order. Now they are refused again; in the right shape they merge as first
+    and last times, a clash with what is stored is a field reject; a value the database
+    refuses is a row reject while the rest is written."""
     frame = cad_export(seed=11, incidents=30)
     counts = frame["Incident Number"].value_counts()
-    i1, i2 = frame.index[frame["Incident Number"] == counts.index[0]][:2]
+    i1, i2 = frame.index[frame["Incident Number"] == counts.index[counts == 2][0]]
     d = pd.Timestamp(frame.loc[i1, "Dispatched"])
 
     def at(seconds: int) -> str:
@@ -280,24 +283,38 @@ def test_a_time_the_database_would_refuse_is_a_row_numbered_reject(
     first = run(engine, log, wrong)
     assert first.rejected_rows == len(frame) - 30
     assert all("needs shape: unit_response" in r.message for r in first.rejects if not r.kept)
-    again = run(engine, first.rejects_file, wrong)  # no crash: rows numbered, rest stored
-    second = pd.read_csv(first.rejects_file, dtype=str, keep_default_na=False)
-    assert again.rejected_rows == len(second) - second["Incident Number"].nunique()
-    assert again.loaded["incidents updated"] > 0
-    clashes = [r for r in again.rejects if "left empty" in r.message]
+    before = database_content(engine)
+    again = run(engine, first.rejects_file, wrong)  # the same rows: not merged, refused again
+    assert again.rejected_rows == first.rejected_rows
+    assert all(r.message.startswith("still a duplicate of incident") for r in again.rejects)
+    assert database_content(engine) == before
+    fixed = run(engine, first.rejects_file)  # now in the right shape: merged, first/last
+    clashes = [r for r in fixed.rejects if "left empty" in r.message]
     assert [(r.field, r.kept) for r in clashes] == [("En Route", True)]
+    second = pd.read_csv(first.rejects_file, dtype=str, keep_default_na=False)
     assert second.loc[clashes[0].row - 2, "reject_row"] == str(i2 + 2)  # that other unit
     assert clashes[0].message == (
-        f"en_route_at {at(400)} WIB is after on_scene_at {at(300)} WIB: left empty "
+        f"first en route {at(400)} WIB is after first on scene {at(300)} WIB: left empty "
         "(the other time was stored before)"
     )
+    stored = incidents(engine)
+    expected = first_on_scene(log)
+    assert (
+        stored["on_scene_at"].sort_index().tolist()
+        == expected["on_scene"].dt.tz_convert("UTC").sort_index().tolist()
+    )
+    assert dispatch_count(engine) == len(frame)
     # a value the database itself refuses (an id longer than its 128 characters)
     frame.loc[0, "Incident Number"] = "F" * 200
     other = yaml.safe_load(CAD.read_text(encoding="utf-8"))
     other["source"] = "cad-other"
     (tmp_path / "other.yaml").write_text(yaml.safe_dump(other), encoding="utf-8")
     refused = run(engine, write_cad(frame, tmp_path / "long.csv"), tmp_path / "other.yaml")
-    assert [(r.row, r.kept) for r in refused.rejects] == [(2, False)]
+    assert [(r.row, r.kept) for r in refused.rejects if not r.kept] == [(2, False)]
+    assert [r.message for r in refused.rejects if r.row == i2 + 2] == [
+        f"the incident's first en route {at(400)} WIB is after first on scene {at(300)} WIB: "
+        "left empty"
+    ]  # the clash within the file itself
     assert refused.rejects[0].message == (
         "the database refused this incident (value too long for type character varying(128)); "
         "nothing of it was stored"
