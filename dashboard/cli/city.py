@@ -123,7 +123,7 @@ def _summary(title: str, outcome: ImportOutcome) -> None:
         console.print(why)
     if outcome.rejects_file is not None:
         where = escape(str(outcome.rejects_file))
-        console.print(f"Rejected rows, to fix and import again: [bold]{where}[/]")
+        console.print(f"Rejected rows and fields, to fix and import again: [bold]{where}[/]")
     for warning in outcome.warnings[:10]:
         console.print(f"[yellow]warning:[/] {escape(warning)}")
     if len(outcome.warnings) > 10:

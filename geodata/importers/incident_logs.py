@@ -22,7 +22,6 @@ one by one and those refused are reported by row.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -33,6 +32,7 @@ from sqlalchemy.exc import DBAPIError
 from geodata.db.errors import constraint_name
 from geodata.importers.cities import audit_import, require_city
 from geodata.importers.city_area import DEFAULT_MARGIN_M, CityArea
+from geodata.importers.log_dispatches import store_dispatches
 from geodata.importers.log_incidents import (
     DERIVED,
     WEAK_FIRST_TIMES,
@@ -55,11 +55,8 @@ from geodata.importers.rejects import finish
 from geodata.importers.sources import SourceFile
 from geodata.importers.tables import read_table, require_columns
 from geodata.load.log_store import (
-    DISPATCH_TIMES,
     StoredIncident,
-    stored_dispatches,
     stored_incidents,
-    write_dispatches,
     write_incidents,
 )
 from geodata.operations.incidents import (
@@ -74,8 +71,6 @@ __all__ = ["PreparedLog", "import_incident_log", "prepare_log", "store_log"]
 #: Incidents written per statement batch.
 BATCH_SIZE = 5_000
 _LATEST = frozenset({"cleared_at"})
-#: The log's time role of each dispatch time.
-_ROLE_OF = {"assigned_at": "dispatched_at", **{t: t for t in DISPATCH_TIMES[1:]}}
 
 
 @dataclass(frozen=True)
@@ -210,10 +205,6 @@ class _Counts:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
-    dispatches_new: int = 0
-    dispatches_updated: int = 0
-    untimed: int = 0
-    unfinished: int = 0
 
 
 def _store_incidents(
@@ -257,104 +248,6 @@ def _store_incidents(
     return ids, times_of
 
 
-def _dispatch_times(
-    response: UnitResponse, incident_times: dict[str, datetime | None], counts: _Counts
-) -> dict[str, datetime | None] | None:
-    """The dispatch's times (``DISPATCH_TIMES``), or None when it cannot be stored: no
-    dispatch time, or never cleared (a stored historical dispatch is always over)."""
-    times = {column: response.times.get(_ROLE_OF[column]) for column in DISPATCH_TIMES}
-    if times["assigned_at"] is None:
-        counts.untimed += 1
-        return None
-    if times["cleared_at"] is None:
-        if incident_times.get("cleared_at") is None:
-            counts.unfinished += 1
-            return None
-        # the incident was cleared: so was this unit, when it was last heard of at the latest
-        present = [t for t in times.values() if t is not None]
-        times["cleared_at"] = max([incident_times["cleared_at"], *present])  # type: ignore[type-var]
-    return times
-
-
-def _store_dispatches(
-    conn: Connection,
-    prepared: PreparedLog,
-    unit_ids: list[int | None],
-    incidents: tuple[dict[str, int], dict[str, dict[str, datetime | None]]],
-    mapping: LogMapping,
-    timezone: str,
-    counts: _Counts,
-) -> None:
-    ids, times_of = incidents
-    rows = {row.row: row for row in prepared.rows}
-    wanted: dict[tuple[int, int, datetime], tuple[int, dict[str, datetime | None]]] = {}
-    for response, unit_id in zip(prepared.responses, unit_ids, strict=True):
-        if unit_id is None or response.key not in ids or rows[response.row].lost:
-            continue
-        times = _dispatch_times(response, times_of[response.key], counts)
-        if times is None:
-            continue
-        key = (ids[response.key], unit_id, times["assigned_at"])
-        if key in wanted:  # the same unit response twice in the file
-            earlier = wanted[key][1]
-            times = {c: earlier[c] if earlier[c] is not None else times[c] for c in times}
-        wanted[key] = (response.row, times)  # type: ignore[index]
-    stored = stored_dispatches(conn, sorted({key[0] for key in wanted}))
-    new, changed = [], []
-    for key, (row, times) in wanted.items():
-        old = stored.get(key)
-        if old is None:
-            new.append((row, (key[0], key[1], f"import {mapping.source}", times)))
-            continue
-        # the same unit response again: its times as the log now gives them (a fixed row
-        # replaces what was stored), a time it lacks keeps the stored one
-        merged = {c: times[c] if times[c] is not None else old.times[c] for c in times}
-        fixed = frozenset(c for c in DISPATCH_TIMES if times[c] is None and old.times[c])
-        for dropped in keep_in_order(merged, DISPATCH_TIMES, fixed=fixed, fallback=old.times):
-            column = mapping.times[_ROLE_OF[dropped.role]].column
-            rows[row].problems.append((column, f"this unit's {dropped.message(timezone)}"))
-        if merged != old.times:
-            changed.append((row, (old.id, merged)))
-    written = _write_dispatch_batch(conn, new, changed, rows, mapping)
-    counts.dispatches_new += written[0]
-    counts.dispatches_updated += written[1]
-
-
-def _write_dispatch_batch(
-    conn: Connection,
-    new: list[tuple[int, tuple[int, int, str, dict[str, datetime | None]]]],
-    changed: list[tuple[int, tuple[int, dict[str, datetime | None]]]],
-    rows: dict[int, LogRow],
-    mapping: LogMapping,
-) -> tuple[int, int]:
-    """Write the dispatches in a savepoint; if refused, one by one, reporting by row."""
-    try:
-        with conn.begin_nested():
-            write_dispatches(conn, [d for _, d in new], [d for _, d in changed])
-        return len(new), len(changed)
-    except DBAPIError:
-        pass
-    column = mapping.columns.get("call_sign") or mapping.columns.get("units", "")
-
-    def one(row: int, write: Callable[[], None]) -> int:
-        try:
-            with conn.begin_nested():
-                write()
-        except DBAPIError as error:
-            rule = constraint_name(error) or str(error.orig).splitlines()[0]
-            message = f"the database refused this unit's dispatch ({rule}): not stored"
-            rows[row].problems.append((column, message))
-            return 0
-        return 1
-
-    inserted = updated = 0
-    for row, item in new:
-        inserted += one(row, lambda item=item: write_dispatches(conn, [item], []))  # type: ignore[misc]
-    for row, change in changed:
-        updated += one(row, lambda change=change: write_dispatches(conn, [], [change]))  # type: ignore[misc]
-    return inserted, updated
-
-
 def store_log(
     conn: Connection,
     city_id: int,
@@ -370,15 +263,17 @@ def store_log(
     counts = _Counts()
     incidents = _store_incidents(conn, city_id, prepared, mapping, (city, timezone), counts,
                                  progress)  # fmt: skip
-    _store_dispatches(conn, prepared, units.unit_ids, incidents, mapping, timezone, counts)
+    sent = store_dispatches(
+        conn, prepared.rows, prepared.responses, units.unit_ids, incidents, mapping, timezone
+    )
     stored = [i for i in prepared.incidents if not rows[i.rows[0]].lost]
     loaded = {
         "incidents new": counts.new,
         "incidents updated": counts.updated,
         "incidents unchanged": counts.unchanged,
         "incidents without a location": sum(1 for i in stored if i.lon is None),
-        "dispatches new": counts.dispatches_new,
-        "dispatches updated": counts.dispatches_updated,
+        "dispatches new": sent.new,
+        "dispatches updated": sent.updated,
         "units created": len(units.created),
     }
     warnings = []
@@ -391,11 +286,11 @@ def store_log(
     if units.created:
         listed = ", ".join(f"{u.call_sign} ({u.agency})" for u in units.created[:10])
         warnings.append(f"{len(units.created)} unit(s) created from the log: {listed}")
-    if counts.untimed:
-        warnings.append(f"{counts.untimed} unit response(s) without a dispatch time: not stored")
-    if counts.unfinished:
+    if sent.untimed:
+        warnings.append(f"{sent.untimed} unit response(s) without a dispatch time: not stored")
+    if sent.unfinished:
         warnings.append(
-            f"{counts.unfinished} unit response(s) of incidents never cleared: not stored"
+            f"{sent.unfinished} unit response(s) of incidents never cleared: not stored"
         )
     return loaded, warnings
 
