@@ -22,6 +22,7 @@ one by one and those refused are reported by row.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -81,10 +82,22 @@ class PreparedLog:
     incidents: list[LogIncident]
     responses: list[UnitResponse]
 
-    def rejects(self) -> list[Reject]:
-        """Every problem, by row: ``kept`` where the row was stored without that field."""
+    def rejects(self, origin: Mapping[int, object] | None = None) -> list[Reject]:
+        """Every problem, by row: ``kept`` where the row was stored without that field.
+
+        ``origin``: for a rejected-rows file imported again, the row each of its rows had
+        in the log it was rejected from (its ``reject_row``), named in the messages.
+        """
+        origin = origin or {}
         return [
-            Reject(row.row, column, message, kept=not row.lost)
+            Reject(
+                row.row,
+                column,
+                message
+                if row.row not in origin
+                else f"{message} [row {origin[row.row]} of the log it was first rejected from]",
+                kept=not row.lost,
+            )
             for row in self.rows
             for column, message in row.problems
         ]
@@ -321,4 +334,9 @@ def import_incident_log(
     if any(loaded[k] for k in ("incidents new", "incidents updated", "dispatches new",
                                "dispatches updated", "units created")):  # fmt: skip
         audit_import(conn, city.id, "incidents.import", {"file": source.path.name, **loaded})
-    return finish(loaded, prepared.rejects(), warnings, table, source.rejects_path)
+    origin = (
+        {int(str(row)): value for row, value in table["reject_row"].items()}
+        if "reject_row" in table.columns
+        else None
+    )
+    return finish(loaded, prepared.rejects(origin), warnings, table, source.rejects_path)

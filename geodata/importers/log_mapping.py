@@ -124,6 +124,8 @@ class LogMapping:
     values: Mapping[str, Mapping[str, str | int]] = field(default_factory=dict)
     create_units: bool = False
     agency: str | None = None
+    #: The log values of each map (role → as the mapping file spells them), for messages.
+    labels: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def unit_rows(self) -> bool:
@@ -171,8 +173,17 @@ def parse_mapping(data: object, *, name: str, city_timezone: str | None = None) 
     if order not in ("lat,lon", "lon,lat"):
         raise ImportRefusedError(f"{name}: coordinate_order must be 'lat,lon' or 'lon,lat'")
     fixed = data.get("default_priority")
-    values = _values(data.get("values") or {}, name)
-    raw_categories = {**(data.get("categories") or {}), **values.pop("category", {})}
+    raw_values = data.get("values") or {}
+    values = _values(raw_values, name)
+    values.pop("category", None)
+    given = data.get("categories") or {}
+    if not isinstance(given, dict):
+        raise ImportRefusedError(f"{name}: 'categories' must map the log's categories to ours")
+    raw_categories = {**given, **(raw_values.get("category") or {})}
+    labels = {
+        str(role): tuple(str(value) for value in table)
+        for role, table in {**raw_values, "category": raw_categories}.items()
+    }
     create, agency = _unknown_units(data, name)
     return LogMapping(
         source=source,
@@ -187,6 +198,7 @@ def parse_mapping(data: object, *, name: str, city_timezone: str | None = None) 
         values=values,
         create_units=create,
         agency=agency,
+        labels=labels,
     )
 
 

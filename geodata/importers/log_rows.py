@@ -134,7 +134,7 @@ def _mapped(mapping: LogMapping, role: str, value: object) -> tuple[object | Non
         return value, None
     found = table.get(category_key(value))
     if found is None:
-        allowed = ", ".join(sorted(table))
+        allowed = ", ".join(mapping.labels.get(role, tuple(table)))
         return None, f"{role} '{value}' is not in the mapping's values.{role} (mapped: {allowed})"
     return found, None
 
@@ -158,7 +158,7 @@ def _category(
         return None
     found = mapping.categories.get(category_key(value))
     if found is None:
-        known = ", ".join(sorted(mapping.categories))
+        known = ", ".join(mapping.labels.get("category", tuple(mapping.categories)))
         problems.append(
             (columns["category"],
              f"category '{value}' is not in the mapping's categories (mapped: {known})")

@@ -205,7 +205,7 @@ def test_value_maps_and_unknown_codes_name_the_value_and_the_allowed_ones(
     (reject,) = outcome.rejects
     assert (reject.row, reject.field, reject.kept) == (7, "Priority", True)
     assert reject.message == (
-        "priority 'zz' is not in the mapping's values.priority (mapped: 1, 2, 3, 4, a, e)"
+        "priority 'zz' is not in the mapping's values.priority (mapped: E, A, 1, 2, 3, 4)"
     )
     stored = incidents(engine)["priority"]
     codes = frame.groupby("Incident Number")["Priority"].agg(
@@ -295,7 +295,8 @@ def test_a_time_the_database_would_refuse_is_a_row_numbered_reject(
     assert second.loc[clashes[0].row - 2, "reject_row"] == str(i2 + 2)  # that other unit
     assert clashes[0].message == (
         f"first en route {at(400)} WIB is after first on scene {at(300)} WIB: left empty "
-        "(the other time was stored before)"
+        f"(the other time was stored before) [row {i2 + 2} of the log it was first rejected "
+        "from]"
     )
     stored = incidents(engine)
     expected = first_on_scene(log)
