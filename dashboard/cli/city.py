@@ -105,8 +105,10 @@ def _summary(title: str, outcome: ImportOutcome) -> None:
     for what, count in outcome.loaded.items():
         loaded.add_row(escape(what), f"{count:,}")
     loaded.add_row(
-        "rows rejected", f"{outcome.rejected_rows:,}", style="red" if outcome.rejects else ""
+        "rows rejected", f"{outcome.rejected_rows:,}", style="red" if outcome.rejected_rows else ""
     )
+    if outcome.rejected_fields:
+        loaded.add_row("fields left empty (row kept)", f"{outcome.rejected_fields:,}", style="red")
     console.print(loaded)
     if outcome.rejects:
         why = Table(title="Rejected, by field", header_style="bold")
@@ -121,7 +123,7 @@ def _summary(title: str, outcome: ImportOutcome) -> None:
         console.print(why)
     if outcome.rejects_file is not None:
         where = escape(str(outcome.rejects_file))
-        console.print(f"Rejected rows, to fix and import again: [bold]{where}[/]")
+        console.print(f"Rejected rows and fields, to fix and import again: [bold]{where}[/]")
     for warning in outcome.warnings[:10]:
         console.print(f"[yellow]warning:[/] {escape(warning)}")
     if len(outcome.warnings) > 10:
@@ -300,7 +302,11 @@ def import_incidents_command(
     file: ExistingFile,
     mapping: Annotated[
         Path,
-        typer.Option(exists=True, dir_okay=False, help="YAML mapping of columns and categories."),
+        typer.Option(
+            exists=True,
+            dir_okay=False,
+            help="YAML mapping: shape, columns, categories, value maps (docs/mappings).",
+        ),
     ],
     city: Annotated[
         str | None, typer.Option(help="Kemendagri code (default: the mapping's city).")
@@ -309,7 +315,12 @@ def import_incidents_command(
     margin_m: MarginOption = DEFAULT_MARGIN_M,
     rejects: RejectsOption = None,
 ) -> None:
-    """A historical call log (CSV or XLSX), upserted on (source, id), rejects to a file."""
+    """A historical call log (CSV or XLSX), a row per incident or per unit response.
+
+    The mapping says which (``shape``; examples in docs/mappings). Incidents are upserted on
+    (source, id), dispatches on (incident, unit, dispatch time); a wrong value empties its
+    field only, and rows and fields rejected go to a file to fix and import again.
+    """
     _run(
         f"Incidents from {file.name}",
         lambda conn, progress: import_incident_log(

@@ -1,38 +1,50 @@
 """Historical call logs (CSV or XLSX) as 112 centers export them, through a mapping file.
 
-Every row is checked on its own and either becomes an
-:class:`~geodata.operations.incidents.IncidentReport` or a rejected row naming the column at
-fault: empty or repeated ids, categories the mapping does not know, coordinates that are
-swapped or outside the city, times that do not parse (or do not exist in their zone) and
-lifecycle times out of order (checked by :func:`~geodata.operations.incidents.validate_report`).
-Good rows are upserted on (source, id), so a log imported twice, or its fixed rejected rows
-imported after, never duplicates an incident.
-Units listed on a row become finished dispatches of known units.
+A log comes in one of two shapes (:mod:`geodata.importers.log_incidents`): a row per
+incident, or a row per unit response grouped into incidents by their id, each row one
+dispatch with its own times and the incident's times derived (first dispatch, first en
+route, first on scene, last clear). Every row is read on its own
+(:mod:`geodata.importers.log_rows`): a wrong value empties that field only and is reported
+with the row, the column and the value; a row is lost only when it cannot belong to an
+incident (no id, a place outside the city, a duplicate id in the incident shape, an
+incident without a received time or category).
+
+Before anything is written each incident's times are merged with those already stored
+(the incident shape: a stored time stays; the unit-response shape: earliest and latest
+win, so importing a log in parts, or its fixed rejected rows after it, gives the times of
+the whole log) and their order checked, so no database rule can refuse them. Incidents are
+upserted on (city, source, id) and dispatches on (incident, unit, dispatch time), a
+dispatch taking the times its row now gives (so a fixed row replaces what was stored, and
+a time it lacks keeps the stored one): importing twice changes nothing. Each batch is
+written inside a savepoint; if the database still refuses it, its incidents are written
+one by one and those refused are reported by row.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-import numpy as np
 import pandas as pd
-from numpy.typing import NDArray
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
+from sqlalchemy.exc import DBAPIError
 
-from geodata.importers import log_cells
+from geodata.db.errors import constraint_name
 from geodata.importers.cities import audit_import, require_city
 from geodata.importers.city_area import DEFAULT_MARGIN_M, CityArea
-from geodata.importers.log_cells import Problems
-from geodata.importers.log_mapping import (
-    LogMapping,
-    category_key,
-    default_priority,
-    parse_mapping,
-    read_mapping_file,
+from geodata.importers.log_dispatches import store_dispatches
+from geodata.importers.log_incidents import (
+    DERIVED,
+    WEAK_FIRST_TIMES,
+    LogIncident,
+    UnitResponse,
+    form_incidents,
+    known_duplicates,
 )
+from geodata.importers.log_mapping import LogMapping, parse_mapping, read_mapping_file
+from geodata.importers.log_rows import LogRow, keep_in_order, read_rows
+from geodata.importers.log_units import resolve_units
 from geodata.importers.outcome import (
     ImportOutcome,
     ImportRefusedError,
@@ -42,263 +54,258 @@ from geodata.importers.outcome import (
 )
 from geodata.importers.rejects import finish
 from geodata.importers.sources import SourceFile
-from geodata.importers.tables import is_blank, read_table, require_columns
-from geodata.load.city_load import load_dispatch_history
+from geodata.importers.tables import read_table, require_columns
+from geodata.load.log_store import (
+    StoredIncident,
+    stored_incidents,
+    write_incidents,
+)
 from geodata.operations.incidents import (
+    LIFECYCLE_COLUMNS,
     IncidentReport,
     IncidentValidationError,
-    upsert_incidents,
     validate_report,
 )
-from geodata.vocabulary import IncidentCategory
 
 __all__ = ["PreparedLog", "import_incident_log", "prepare_log", "store_log"]
 
-#: Incidents written per statement batch (one COPY each).
+#: Incidents written per statement batch.
 BATCH_SIZE = 5_000
-_UNIT_SEPARATORS = re.compile(r"[,;/|]")
-_DISPATCH_COLUMNS = (
-    "external_id", "call_sign", "assigned_by", "assigned_at", "en_route_at", "on_scene_at",
-    "cleared_at",
-)  # fmt: skip
+_LATEST = frozenset({"cleared_at"})
 
 
 @dataclass(frozen=True)
 class PreparedLog:
-    """The checked rows: reports (with their spreadsheet rows), dispatches, rejects."""
+    """The rows read (with their problems), the incidents and the unit responses."""
 
-    reports: list[IncidentReport]
-    rows: list[int]
-    dispatches: pd.DataFrame
-    rejects: list[Reject]
-    warnings: list[str]
+    rows: list[LogRow]
+    incidents: list[LogIncident]
+    responses: list[UnitResponse]
 
+    def rejects(self, origin: Mapping[int, object] | None = None) -> list[Reject]:
+        """Every problem, by row: ``kept`` where the row was stored without that field.
 
-def _category(
-    value: object, mapping: LogMapping, column: str
-) -> IncidentCategory | tuple[str, str]:
-    if is_blank(value):
-        return column, "the category is empty"
-    found = mapping.categories.get(category_key(value))
-    if found is None:
-        known = ", ".join(sorted(mapping.categories))
-        return column, f"category '{value}' is not in the mapping's categories (mapped: {known})"
-    return found
-
-
-def _priority(value: object, category: IncidentCategory, mapping: LogMapping) -> int | None:
-    if not is_blank(value):
-        try:
-            number = float(str(value).strip())
-        except ValueError:
-            return None
-        return int(number) if number.is_integer() and 1 <= number <= 4 else None
-    if category in mapping.priorities:
-        return mapping.priorities[category]
-    return mapping.default_priority or default_priority(category)
-
-
-def _validation_message(error: IncidentValidationError) -> str:
-    return re.sub(r"^(row \d+, )?field '[^']*': ", "", str(error))
-
-
-@dataclass(frozen=True)
-class _Cells:
-    """The parsed columns of a log, one list entry per row."""
-
-    rows: list[int]
-    times: dict[str, list[datetime | None]]
-    lon: NDArray[np.float64]
-    lat: NDArray[np.float64]
-    problems: Problems
-    text: dict[str, list[object]]
-
-
-def _read_cells(table: pd.DataFrame, mapping: LogMapping, city: CityArea) -> _Cells:
-    times, time_problems = log_cells.times(table, mapping)
-    lon, lat, place_problems = log_cells.coordinates(table, mapping, city)
-    problems: Problems = {}
-    for found in (time_problems, place_problems):
-        for row, items in found.items():
-            problems.setdefault(row, []).extend(items)
-    roles = ("external_id", "category", "priority", "address", "caller_name", "caller_phone",
-             "units")  # fmt: skip
-    blank: list[object] = [None] * len(table)
-    text: dict[str, list[object]] = {
-        role: list(table[mapping.columns[role]]) if role in mapping.columns else blank
-        for role in roles
-    }
-    rows = [int(row) for row in table.index.tolist()]
-    return _Cells(rows, times, lon, lat, problems, text)
-
-
-def _check_row(
-    i: int, cells: _Cells, mapping: LogMapping, city: CityArea, seen: dict[str, int]
-) -> IncidentReport | list[tuple[str, str]]:
-    """The report of row ``i``, or its problems as (column, message)."""
-    columns = mapping.columns
-    problems = list(cells.problems.get(cells.rows[i], []))
-    external_id = (
-        "" if is_blank(cells.text["external_id"][i]) else str(cells.text["external_id"][i]).strip()
-    )
-    if not external_id:
-        problems.append((columns["external_id"], "the id is empty"))
-    elif external_id in seen:
-        problems.append(
-            (columns["external_id"], f"duplicate of row {seen[external_id]} (id {external_id})")
-        )
-    category = _category(cells.text["category"][i], mapping, columns["category"])
-    priority = None
-    if isinstance(category, tuple):
-        problems.append(category)
-    elif (priority := _priority(cells.text["priority"][i], category, mapping)) is None:
-        problems.append(
-            (columns["priority"], f"'{cells.text['priority'][i]}' is not a priority 1..4")
-        )
-    received = cells.times["received_at"][i]
-    received_column = mapping.times["received_at"].column
-    if received is None and all(column != received_column for column, _ in problems):
-        problems.append((received_column, "received_at (when the call came in) is empty"))
-    if problems or received is None or priority is None or isinstance(category, tuple):
-        return problems
-    report = IncidentReport(
-        source=mapping.source,
-        external_id=external_id,
-        category=category.value,
-        priority=priority,
-        received_at=received,
-        lon=None if np.isnan(cells.lon[i]) else float(cells.lon[i]),
-        lat=None if np.isnan(cells.lat[i]) else float(cells.lat[i]),
-        address=_optional_text(cells.text["address"][i]),
-        caller_name=_optional_text(cells.text["caller_name"][i]),
-        caller_phone=_optional_text(cells.text["caller_phone"][i]),
-        **{role: cells.times[role][i] for role in cells.times if role != "received_at"},
-    )
-    try:
-        return validate_report(report, area=city.bbox)
-    except IncidentValidationError as error:
-        column = mapping.all_columns().get(error.field_name, error.field_name)
-        return [(column, _validation_message(error))]
+        ``origin``: for a rejected-rows file imported again, the row each of its rows had
+        in the log it was rejected from (its ``reject_row``), named in the messages.
+        """
+        origin = origin or {}
+        return [
+            Reject(
+                row.row,
+                column,
+                message
+                if row.row not in origin
+                else f"{message} [row {origin[row.row]} of the log it was first rejected from]",
+                kept=not row.lost,
+            )
+            for row in self.rows
+            for column, message in row.problems
+        ]
 
 
 def prepare_log(
-    table: pd.DataFrame, mapping: LogMapping, city: CityArea, progress: Progress = no_progress
+    table: pd.DataFrame,
+    mapping: LogMapping,
+    city: CityArea,
+    timezone: str,
+    progress: Progress = no_progress,
 ) -> PreparedLog:
-    """Check every row of ``table`` (indexed by spreadsheet row) against ``mapping``."""
-    cells = _read_cells(table, mapping, city)
-    reports: list[IncidentReport] = []
-    report_rows: list[int] = []
-    rejects: list[Reject] = []
-    seen: dict[str, int] = {}
-    units: list[tuple[int, str]] = []
-    for i, row in enumerate(cells.rows):
-        if i % 5000 == 0:
-            progress("checking rows", i, len(cells.rows))
-        checked = _check_row(i, cells, mapping, city, seen)
-        if isinstance(checked, list):
-            rejects.extend(Reject(row, column, message) for column, message in checked)
-            continue
-        seen[checked.external_id] = row
-        reports.append(checked)
-        report_rows.append(row)
-        units.extend((len(reports) - 1, sign) for sign in _call_signs(cells.text["units"][i]))
-    progress("checking rows", len(cells.rows), len(cells.rows))
-    dispatches, warnings = _dispatches(reports, units, mapping.source)
-    return PreparedLog(reports, report_rows, dispatches, rejects, warnings)
+    """Read every row of ``table`` (indexed by spreadsheet row) and form the incidents.
+
+    ``timezone`` is the city's: every time in a message is shown in it.
+    """
+    progress("checking rows", 0, len(table))
+    rows = read_rows(table, mapping, city, timezone)
+    incidents, responses = form_incidents(rows, mapping, timezone, known_duplicates(table))
+    progress("checking rows", len(table), len(table))
+    return PreparedLog(rows, incidents, responses)
 
 
-def _optional_text(value: object) -> str | None:
-    return None if is_blank(value) else str(value).strip()
-
-
-def _call_signs(value: object) -> list[str]:
-    if is_blank(value):
-        return []
-    return [sign.strip() for sign in _UNIT_SEPARATORS.split(str(value)) if sign.strip()]
-
-
-def _dispatches(
-    reports: list[IncidentReport], units: Iterable[tuple[int, str]], source: str
-) -> tuple[pd.DataFrame, list[str]]:
-    """Finished dispatches of the units listed; warnings for those that cannot be stored."""
-    rows, untimed, unfinished = [], 0, 0
-    for index, call_sign in units:
-        report = reports[index]
-        if report.dispatched_at is None:
-            untimed += 1
-        elif report.cleared_at is None:
-            unfinished += 1
+def _merged_times(
+    incident: LogIncident,
+    stored: StoredIncident | None,
+    mapping: LogMapping,
+    rows: dict[int, LogRow],
+    timezone: str,
+) -> dict[str, datetime | None]:
+    """The incident's times merged with those stored, in order; problems to their rows."""
+    if stored is None:
+        return dict(incident.times)
+    merged: dict[str, datetime | None] = {}
+    for role in LIFECYCLE_COLUMNS:
+        old, new = stored.times[role], incident.times[role]
+        if mapping.unit_rows:
+            given = [t for t in (old, new) if t is not None]
+            merged[role] = (max if role in _LATEST else min)(given) if given else None
         else:
-            rows.append(
-                (
-                    report.external_id,
-                    call_sign,
-                    f"import {source}",
-                    report.dispatched_at,
-                    report.en_route_at,
-                    report.on_scene_at,
-                    report.cleared_at,
-                )
-            )
-    warnings = []
-    if untimed:
-        warnings.append(f"{untimed} unit(s) listed on incidents without dispatched_at: not stored")
-    if unfinished:
-        warnings.append(f"{unfinished} unit(s) listed on incidents not cleared: not stored")
-    return pd.DataFrame(rows, columns=list(_DISPATCH_COLUMNS)), warnings
+            merged[role] = old if old is not None else new
+    fixed = frozenset(r for r in LIFECYCLE_COLUMNS if _is_stored(stored, r, merged))
+    describe = DERIVED if mapping.unit_rows else None
+    weak = WEAK_FIRST_TIMES if mapping.unit_rows else frozenset()
+    for dropped in keep_in_order(
+        merged, LIFECYCLE_COLUMNS, fixed=fixed, weak=weak, fallback=stored.times
+    ):
+        row = rows[incident.given_by.get(dropped.role, incident.rows[0])]
+        message = f"{dropped.message(timezone, describe)} (the other time was stored before)"
+        row.problems.append((mapping.times[dropped.role].column, message))
+    return merged
+
+
+def _is_stored(stored: StoredIncident, role: str, merged: dict[str, datetime | None]) -> bool:
+    """Whether the merged ``role`` is the stored time (which is then kept as it is)."""
+    return stored.times[role] is not None and merged[role] == stored.times[role]
+
+
+def _report(
+    incident: LogIncident, times: dict[str, datetime | None], mapping: LogMapping
+) -> IncidentReport:
+    return IncidentReport(
+        source=mapping.source,
+        external_id=incident.key,
+        category=incident.category.value,
+        priority=incident.priority,
+        received_at=times["received_at"],  # type: ignore[arg-type]
+        lon=incident.lon,
+        lat=incident.lat,
+        address=incident.address,
+        caller_name=incident.caller_name,
+        caller_phone=incident.caller_phone,
+        **{role: times[role] for role in LIFECYCLE_COLUMNS if role != "received_at"},
+    )
+
+
+def _refusal(error: DBAPIError) -> str:
+    rule = constraint_name(error) or str(error.orig).splitlines()[0]
+    return f"the database refused this incident ({rule}); nothing of it was stored"
+
+
+def _lose(incident: LogIncident, rows: dict[int, LogRow], column: str, message: str) -> None:
+    for number in incident.rows:
+        rows[number].lost = True
+        rows[number].problems.append((column, message))
+
+
+def _write_batch(
+    conn: Connection,
+    city_id: int,
+    batch: list[tuple[LogIncident, IncidentReport]],
+    rows: dict[int, LogRow],
+    mapping: LogMapping,
+) -> tuple[dict[str, int], dict[str, bool]]:
+    """Write a batch in a savepoint; if refused, one by one, reporting each refused."""
+    reports = [report for _, report in batch]
+    try:
+        with conn.begin_nested():
+            return write_incidents(conn, city_id, reports)
+    except DBAPIError:
+        pass
+    ids: dict[str, int] = {}
+    inserted: dict[str, bool] = {}
+    for incident, report in batch:
+        try:
+            with conn.begin_nested():
+                one_id, one_new = write_incidents(conn, city_id, [report])
+        except DBAPIError as error:
+            _lose(incident, rows, mapping.columns["external_id"], _refusal(error))
+            continue
+        ids.update(one_id)
+        inserted.update(one_new)
+    return ids, inserted
+
+
+@dataclass
+class _Counts:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def _store_incidents(
+    conn: Connection,
+    city_id: int,
+    prepared: PreparedLog,
+    mapping: LogMapping,
+    context: tuple[CityArea, str],
+    counts: _Counts,
+    progress: Progress,
+) -> tuple[dict[str, int], dict[str, dict[str, datetime | None]]]:
+    """Write the incidents; returns the id and the stored times per incident key."""
+    area, timezone = context
+    rows = {row.row: row for row in prepared.rows}
+    ids: dict[str, int] = {}
+    times_of: dict[str, dict[str, datetime | None]] = {}
+    total = len(prepared.incidents)
+    for start in range(0, total, BATCH_SIZE):
+        progress("writing incidents", start, total)
+        chunk = prepared.incidents[start : start + BATCH_SIZE]
+        stored = stored_incidents(conn, city_id, mapping.source, [i.key for i in chunk])
+        batch = []
+        for incident in chunk:
+            times = _merged_times(incident, stored.get(incident.key), mapping, rows, timezone)
+            try:
+                report = validate_report(_report(incident, times, mapping), area=area.bbox)
+            except IncidentValidationError as error:
+                _lose(incident, rows, mapping.all_columns().get(error.field_name, error.field_name),
+                      str(error).split(": ", 1)[-1])  # fmt: skip
+                continue
+            batch.append((incident, report))
+            times_of[incident.key] = times
+        written, inserted = _write_batch(conn, city_id, batch, rows, mapping)
+        counts.new += sum(inserted.values())
+        counts.updated += len(inserted) - sum(inserted.values())
+        kept = [incident for incident, _ in batch if not rows[incident.rows[0]].lost]
+        counts.unchanged += len(kept) - len(written)
+        ids.update({i.key: stored[i.key].id for i in kept if i.key in stored})
+        ids.update(written)
+    progress("writing incidents", total, total)
+    return ids, times_of
 
 
 def store_log(
     conn: Connection,
     city_id: int,
     prepared: PreparedLog,
+    mapping: LogMapping,
     city: CityArea,
+    timezone: str,
     progress: Progress = no_progress,
 ) -> tuple[dict[str, int], list[str]]:
-    """Upsert the reports in batches and store the dispatches of known units."""
-    inserted = updated = unchanged = 0
-    total = len(prepared.reports)
-    for start in range(0, total, BATCH_SIZE):
-        progress("writing incidents", start, total)
-        result = upsert_incidents(
-            conn, city_id, prepared.reports[start : start + BATCH_SIZE], area=city.bbox
-        )
-        inserted += len(result.inserted_ids)
-        updated += len(result.updated_ids)
-        unchanged += result.unchanged
-    progress("writing incidents", total, total)
-    dispatches, warnings = _known_units(conn, city_id, prepared.dispatches)
-    loaded = {
-        "incidents new": inserted,
-        "incidents updated": updated,
-        "incidents unchanged": unchanged,
-        "incidents without a location": sum(1 for r in prepared.reports if r.lon is None),
-        "dispatches new": load_dispatch_history(conn, city_id, dispatches),
-    }
-    return loaded, warnings
-
-
-def _known_units(
-    conn: Connection, city_id: int, dispatches: pd.DataFrame
-) -> tuple[pd.DataFrame, list[str]]:
-    known = set(
-        conn.execute(
-            text(
-                "SELECT u.call_sign FROM units u JOIN agencies a ON a.id = u.agency_id "
-                "WHERE a.city_id = :c"
-            ),
-            {"c": city_id},
-        ).scalars()
+    """Resolve the units, then write incidents and dispatches; counts and warnings."""
+    rows = {row.row: row for row in prepared.rows}
+    units = resolve_units(conn, city_id, prepared.responses, rows, mapping)
+    counts = _Counts()
+    incidents = _store_incidents(conn, city_id, prepared, mapping, (city, timezone), counts,
+                                 progress)  # fmt: skip
+    sent = store_dispatches(
+        conn, prepared.rows, prepared.responses, units.unit_ids, incidents, mapping, timezone
     )
-    unknown = sorted(set(dispatches["call_sign"]) - known)
+    stored = [i for i in prepared.incidents if not rows[i.rows[0]].lost]
+    loaded = {
+        "incidents new": counts.new,
+        "incidents updated": counts.updated,
+        "incidents unchanged": counts.unchanged,
+        "incidents without a location": sum(1 for i in stored if i.lon is None),
+        "dispatches new": sent.new,
+        "dispatches updated": sent.updated,
+        "units created": len(units.created),
+    }
     warnings = []
-    if unknown:
-        listed = ", ".join(unknown[:10]) + (" …" if len(unknown) > 10 else "")
+    if units.unknown:
+        listed = ", ".join(units.unknown[:10]) + (" …" if len(units.unknown) > 10 else "")
         warnings.append(
-            f"{len(unknown)} unit call sign(s) not known in this city, so their dispatches "
-            f"were not stored: {listed}"
+            f"{len(units.unknown)} unit call sign(s) not known in this city, so their dispatches "
+            f"were not stored (their rows still count for the incidents): {listed}"
         )
-    return dispatches.loc[dispatches["call_sign"].isin(known)], warnings
+    if units.created:
+        listed = ", ".join(f"{u.call_sign} ({u.agency})" for u in units.created[:10])
+        warnings.append(f"{len(units.created)} unit(s) created from the log: {listed}")
+    if sent.untimed:
+        warnings.append(f"{sent.untimed} unit response(s) without a dispatch time: not stored")
+    if sent.unfinished:
+        warnings.append(
+            f"{sent.unfinished} unit response(s) of incidents never cleared: not stored"
+        )
+    return loaded, warnings
 
 
 def import_incident_log(
@@ -321,11 +328,15 @@ def import_incident_log(
     progress("reading the log", 0, 0)
     table = read_table(source.path, sheet=source.sheet)
     require_columns(table, mapping.all_columns(), source.path.name)
-    prepared = prepare_log(table, mapping, area, progress)
-    loaded, warnings = store_log(conn, city.id, prepared, area, progress)
+    prepared = prepare_log(table, mapping, area, city.timezone, progress)
+    loaded, warnings = store_log(conn, city.id, prepared, mapping, area, city.timezone, progress)
     loaded = {"rows read": len(table), **loaded}
-    if loaded["incidents new"] or loaded["incidents updated"] or loaded["dispatches new"]:
+    if any(loaded[k] for k in ("incidents new", "incidents updated", "dispatches new",
+                               "dispatches updated", "units created")):  # fmt: skip
         audit_import(conn, city.id, "incidents.import", {"file": source.path.name, **loaded})
-    return finish(
-        loaded, prepared.rejects, [*prepared.warnings, *warnings], table, source.rejects_path
+    origin = (
+        {int(str(row)): value for row, value in table["reject_row"].items()}
+        if "reject_row" in table.columns
+        else None
     )
+    return finish(loaded, prepared.rejects(origin), warnings, table, source.rejects_path)

@@ -3,13 +3,15 @@
 Times are tz-aware: an Excel date-time or text in ISO 8601 (or the mapping's format),
 placed in the column's zone when written without an offset. Coordinates come from one
 column ("-6.0123, 106.0456", decimal commas accepted with ";" between) or two, and are
-checked against the city (:class:`~geodata.importers.city_area.CityArea`).
+checked against the city (:class:`~geodata.importers.city_area.CityArea`). Every message
+shows a time as :func:`local_time` does, in the city's zone.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -19,7 +21,7 @@ from geodata.importers.city_area import CityArea
 from geodata.importers.log_mapping import LogMapping, TimeColumn
 from geodata.importers.tables import is_blank
 
-__all__ = ["Problems", "coordinates", "parse_point", "parse_time", "times"]
+__all__ = ["Problems", "coordinates", "local_time", "parse_point", "parse_time", "times"]
 
 #: Problems per spreadsheet row: (column, message).
 Problems = dict[int, list[tuple[str, str]]]
@@ -27,6 +29,14 @@ Problems = dict[int, list[tuple[str, str]]]
 _NUMBER = r"-?\d+(?:\.\d+)?"
 _POINT_DOT = re.compile(rf"^\s*\(?\s*({_NUMBER})\s*[,;\s]\s*({_NUMBER})\s*\)?\s*$")
 _POINT_COMMA = re.compile(r"^\s*(-?\d+(?:,\d+)?)\s*[;\s]\s*(-?\d+(?:,\d+)?)\s*$")
+
+
+def local_time(value: datetime, timezone: str) -> str:
+    """``2026-03-04 10:15:02 WIB``: a time as messages show it, in ``timezone`` (the city's).
+
+    The abbreviation is the zone database's own (WIB, WITA, WIT; +07 style elsewhere).
+    """
+    return f"{value.astimezone(ZoneInfo(timezone)):%Y-%m-%d %H:%M:%S %Z}"
 
 
 def parse_point(value: str, *, lat_first: bool = True) -> tuple[float, float] | None:

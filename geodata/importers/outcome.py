@@ -35,7 +35,8 @@ class ImportRefusedError(ValueError):
 
 @dataclass(frozen=True)
 class Reject:
-    """One problem with one row, which keeps that row out of the database.
+    """One problem with one row: it keeps the row out of the database, or (``kept``) only
+    the field, whose value is left empty while the rest of the row is stored.
 
     ``row`` is what the user sees: the spreadsheet row for CSV/XLSX (the header is row 1,
     so the first record is row 2) and the feature number (from 1) for vector files.
@@ -44,6 +45,7 @@ class Reject:
     row: int
     field: str
     message: str
+    kept: bool = False
 
     def __str__(self) -> str:
         return f"row {self.row}, field '{self.field}': {self.message}"
@@ -62,7 +64,12 @@ class ImportOutcome:
     @property
     def rejected_rows(self) -> int:
         """How many rows were rejected (a row with several problems counts once)."""
-        return len({reject.row for reject in self.rejects})
+        return len({reject.row for reject in self.rejects if not reject.kept})
+
+    @property
+    def rejected_fields(self) -> int:
+        """How many fields were left empty in rows that were stored all the same."""
+        return sum(1 for reject in self.rejects if reject.kept)
 
     def rejects_by_field(self) -> dict[str, int]:
         """Rejected rows per field, most frequent first."""

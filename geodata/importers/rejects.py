@@ -1,9 +1,10 @@
 """The rejected-rows file: each rejected row as it was read, with why, to fix and re-import.
 
-The file is CSV (UTF-8 with a byte-order mark, so that Excel reads it right) with three
-leading columns, ``reject_row``, ``reject_field`` and ``reject_message``, followed by the
-row's own columns. Column mappings name the source columns, so the file fixed in place can
-be imported again as it is: the three extra columns are ignored.
+The file is CSV (UTF-8 with a byte-order mark, so that Excel reads it right) with four
+leading columns, ``reject_row``, ``reject_field``, ``reject_message`` and ``reject_kept``
+(``yes``: the row was stored, only the fields named were left empty; ``no``: the row was
+not stored), followed by the row's own columns. Column mappings name the source columns,
+so the file fixed in place can be imported again as it is: the extra columns are ignored.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from geodata.importers.outcome import ImportOutcome, Reject
 
 __all__ = ["REJECT_COLUMNS", "default_rejects_path", "finish", "write_rejects"]
 
-REJECT_COLUMNS = ("reject_row", "reject_field", "reject_message")
+REJECT_COLUMNS = ("reject_row", "reject_field", "reject_message", "reject_kept")
 
 
 def default_rejects_path(source: Path) -> Path:
@@ -61,6 +62,9 @@ def write_rejects(rejects: Iterable[Reject], rows: pd.DataFrame | None, path: Pa
             "reject_field": ["; ".join(r.field for r in problems) for problems in by_row.values()],
             "reject_message": [
                 " | ".join(r.message for r in problems) for problems in by_row.values()
+            ],
+            "reject_kept": [
+                "yes" if all(r.kept for r in problems) else "no" for problems in by_row.values()
             ],
         }
     )

@@ -65,14 +65,16 @@ ROWS = [
      None],
     ["T-009", "PRANK", None, None, "2026-03-01 16:00:00", None, None, None, None, None],
 ]  # fmt: skip
+#: Rows not stored, and the column at fault.
 BAD = {
     4: "Lokasi",
     5: "Waktu Lapor",
     6: "Kategori",
-    7: "Waktu Selesai",
     8: "No Tiket",
     10: "Lokasi",
 }
+#: Rows stored without the value of one column (left empty and reported).
+KEPT = {2: "Unit", 7: "Waktu Selesai"}
 
 
 @pytest.fixture
@@ -121,23 +123,29 @@ def test_good_rows_load_and_each_bad_row_is_named_with_its_column(
     engine: Engine, fire_unit: None, mapping: Path, tmp_path: Path
 ) -> None:
     outcome = run(engine, log_csv(tmp_path / "log.csv"), mapping)
-    assert outcome.loaded["incidents new"] == 4 and outcome.loaded["dispatches new"] == 1
+    assert outcome.loaded["incidents new"] == 5 and outcome.loaded["dispatches new"] == 1
     assert outcome.loaded["incidents without a location"] == 2
-    assert {r.row: r.field for r in outcome.rejects} == BAD
+    assert {r.row: r.field for r in outcome.rejects if not r.kept} == BAD
+    assert {r.row: r.field for r in outcome.rejects if r.kept} == KEPT
+    assert outcome.rejected_rows == 5 and outcome.rejected_fields == 2
     messages = {r.row: r.message for r in outcome.rejects}
     assert "look swapped" in messages[4]
     assert messages[5].startswith("received_at: cannot read 'kemarin sore' as a time")
     assert messages[6].startswith("category 'KEBANJIRAN' is not in the mapping's categories")
-    assert (
-        messages[7] == "2026-03-01T11:00:00+07:00 is before received_at 2026-03-01 12:00:00+07:00"
+    assert messages[7] == (
+        "cleared_at 2026-03-01 11:00:00 WIB is before received_at 2026-03-01 12:00:00 WIB: "
+        "left empty"
     )
-    assert messages[8] == "duplicate of row 2 (id T-001)"
+    assert messages[8].startswith("duplicate of row 2 (id T-001); a log with one row per unit")
+    assert messages[2].startswith("unit 'DMK-02' is not known in this city")
     assert any("DMK-02" in warning for warning in outcome.warnings)
     incidents = stored(engine)
-    assert incidents["external_id"].tolist() == ["T-001", "T-002", "T-007", "T-009"]
+    assert incidents["external_id"].tolist() == ["T-001", "T-002", "T-006", "T-007", "T-009"]
     assert incidents["kelurahan"].tolist()[:2] == ["Barat", "Timur"]
-    assert incidents["priority"].tolist() == [1, 2, 2, 4]  # mapping, then emergency/other
-    assert incidents["status"].tolist() == ["cleared", "received", "received", "received"]
+    assert incidents["priority"].tolist() == [1, 2, 2, 2, 4]  # mapping, then emergency/other
+    assert incidents["status"].tolist() == [
+        "cleared", "received", "received", "received", "received"
+    ]  # fmt: skip
     wita = incidents.loc[0, "on_scene_at"]
     assert wita == pd.Timestamp(datetime(2026, 3, 1, 1, 20, tzinfo=UTC))  # 09:20 WITA
 
@@ -148,16 +156,24 @@ def test_the_rejects_file_can_be_fixed_and_imported_again(
     outcome = run(engine, log_csv(tmp_path / "log.csv"), mapping)
     assert outcome.rejects_file == tmp_path / "log.rejected.csv"
     rejected = pd.read_csv(outcome.rejects_file, dtype=str, keep_default_na=False)
-    assert rejected["reject_row"].tolist() == ["4", "5", "6", "7", "8", "10"]
-    assert rejected["reject_field"].tolist() == list(BAD.values())
-    assert rejected["No Tiket"].tolist() == ["T-003", "T-004", "T-005", "T-006", "T-001", "T-008"]
-    rejected.loc[0, "Lokasi"] = "-5.10, 105.10"  # the call taker swapped them: fixed
-    rejected.loc[1, "Waktu Lapor"] = "2026-03-01 10:30:00"
-    rejected = rejected.loc[rejected["reject_message"] != "duplicate of row 2 (id T-001)"]
+    assert rejected["reject_row"].tolist() == ["2", "4", "5", "6", "7", "8", "10"]
+    assert rejected["reject_field"].tolist() == [KEPT[2], *list(BAD.values())[:3], KEPT[7],
+                                                 *list(BAD.values())[3:]]  # fmt: skip
+    assert rejected["reject_kept"].tolist() == ["yes", "no", "no", "no", "yes", "no", "no"]
+    assert rejected["No Tiket"].tolist() == [
+        "T-001", "T-003", "T-004", "T-005", "T-006", "T-001", "T-008"
+    ]  # fmt: skip
+    rejected = rejected.set_index("reject_row")
+    rejected.loc["4", "Lokasi"] = "-5.10, 105.10"  # the call taker swapped them: fixed
+    rejected.loc["5", "Waktu Lapor"] = "2026-03-01 10:30:00"
+    rejected.loc["7", "Waktu Selesai"] = "2026-03-01 12:40:00"
+    rejected = rejected.drop(index="8")  # the duplicate: not an incident of its own
     rejected.to_csv(tmp_path / "fixed.csv", index=False)
     again = run(engine, tmp_path / "fixed.csv", mapping)
-    assert again.loaded["incidents new"] == 2 and again.loaded["incidents updated"] == 0
-    assert again.rejected_rows == 3  # still unknown category, out of order, outside the city
+    assert again.loaded["incidents new"] == 2 and again.loaded["incidents updated"] == 1
+    assert again.loaded["incidents unchanged"] == 1  # row 2, still with its unknown unit
+    assert again.rejected_rows == 2  # still an unknown category and a place outside the city
+    assert stored(engine).set_index("external_id").loc["T-006", "status"] == "cleared"
 
 
 def test_the_same_log_twice_changes_nothing(
@@ -167,7 +183,7 @@ def test_the_same_log_twice_changes_nothing(
     run(engine, log, mapping)
     before = database_content(engine)
     again = run(engine, log, mapping)
-    assert again.loaded["incidents unchanged"] == 4 and again.loaded["incidents new"] == 0
+    assert again.loaded["incidents unchanged"] == 5 and again.loaded["incidents new"] == 0
     assert again.loaded["dispatches new"] == 0
     assert database_content(engine) == before
 
@@ -181,9 +197,9 @@ def test_an_xlsx_log_with_excel_dates_loads_like_the_csv(
     frame.loc[real_dates, "Waktu Lapor"] = pd.to_datetime(frame.loc[real_dates, "Waktu Lapor"])
     frame.to_excel(tmp_path / "log.xlsx", index=False, sheet_name="Laporan")
     outcome = run(engine, tmp_path / "log.xlsx", mapping)
-    assert {r.row: r.field for r in outcome.rejects} == BAD
+    assert {r.row: r.field for r in outcome.rejects if not r.kept} == BAD
     via_csv = run(engine, log_csv(tmp_path / "log.csv"), mapping)
-    assert via_csv.loaded["incidents unchanged"] == 4  # the same incidents, to the second
+    assert via_csv.loaded["incidents unchanged"] == 5  # the same incidents, to the second
 
 
 def test_a_mapping_naming_a_missing_column_is_refused_before_anything(
