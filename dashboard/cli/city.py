@@ -81,6 +81,10 @@ def _run(
     say(f"Done in {time.perf_counter() - started:.1f} s.")
 
 
+#: The runner every import command shares (``tanggap units import`` too).
+run_import = _run
+
+
 @contextlib.contextmanager
 def _progress() -> Iterator[Callable[[str, int, int], None]]:
     columns = (

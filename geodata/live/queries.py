@@ -14,6 +14,7 @@ import pandas as pd
 from sqlalchemy import Connection, text
 
 from geodata.live.state import LiveRows, TodayCounts
+from geodata.operations.units import IN_SERVICE
 from geodata.responders import ResponseAgencies
 
 __all__ = ["read_live_rows"]
@@ -56,7 +57,7 @@ SELECT u.id AS unit_id, u.call_sign, a.kind AS agency_kind, a.name AS agency_nam
        COALESCE(CAST(floor(extract(epoch FROM u.last_position_at)) AS bigint), -1)
            AS position_at_s
 FROM units u JOIN agencies a ON a.id = u.agency_id
-WHERE a.city_id = :city_id AND {{which}}
+WHERE a.city_id = :city_id AND {IN_SERVICE} AND {{which}}
 ORDER BY u.id
 """
 
@@ -67,7 +68,7 @@ SELECT s.id AS station_id, s.name, a.name AS agency_name, a.kind AS agency_kind,
        {_LON.format(g="s.geom")} AS lon, {_LAT.format(g="s.geom")} AS lat
 FROM stations s
 JOIN agencies a ON a.id = s.agency_id
-LEFT JOIN units u ON u.home_station_id = s.id
+LEFT JOIN units u ON u.home_station_id = s.id AND {IN_SERVICE}
 WHERE a.city_id = :city_id
 GROUP BY s.id, a.id
 ORDER BY s.id
