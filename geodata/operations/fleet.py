@@ -10,7 +10,6 @@ into stored ids, or says which field is wrong and why. :func:`create_units` and
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -236,7 +235,7 @@ def create_units(
     _lock_fleet(conn, city_id)
     catalog = FleetCatalog.of_city(conn, city_id)
     prefix = (lambda i: f"units.{i}.") if len(specs) > 1 else (lambda i: "")
-    counts = Counter(spec.call_sign.strip() for spec in specs)
+    seen: set[str] = set()
     rows = []
     for index, spec in enumerate(specs):
         values, problems = catalog.resolve(spec)
@@ -244,9 +243,11 @@ def create_units(
             field, message = problems[0]
             raise FleetError(f"{prefix(index)}{field}", message)
         sign = str(values["call_sign"])
-        if len(catalog.existing(sign)) or counts[sign] > 1:
-            message = f"the city already has a unit with call sign '{sign}'"
+        if len(catalog.existing(sign)) or sign in seen:
+            where = "this batch" if sign in seen else "the city"
+            message = f"{where} already has a unit with call sign '{sign}'"
             raise FleetError(f"{prefix(index)}call_sign", message, "duplicate")
+        seen.add(sign)
         rows.append(values)
     upsert_units(conn, rows)
     ids = _ids(conn, city_id, [str(row["call_sign"]) for row in rows])
