@@ -155,6 +155,8 @@ class FleetCatalog:
         """The agency a roster names by code, kind or name words (``Damkar``, ``fire``)."""
         typed = value.strip()
         rows = self.agencies
+        if not typed:
+            raise ValueError(f"no agency given: one of {', '.join(rows['code']) or 'none'}")
         for column in ("code", "name"):
             hit = rows[rows[column].str.casefold() == typed.casefold()]
             if len(hit):

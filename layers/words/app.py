@@ -30,6 +30,7 @@ WORDS: Words = {
     "page_analytics": {"id": "Analitik", "en": "Analytics"},
     "page_coverage": {"id": "Cakupan layanan", "en": "Coverage"},
     "page_planning": {"id": "Perencanaan", "en": "Planning"},
+    "page_admin": {"id": "Armada", "en": "Fleet"},
     "no_location": {"id": "lokasi belum ada", "en": "no location"},
     "kelurahan_short": {"id": "Kel. {name}", "en": "Kel. {name}"},
     "kecamatan_short": {"id": "Kec. {name}", "en": "Kec. {name}"},

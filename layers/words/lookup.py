@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from layers.words import access, analytics, app, dispatch, live, planning, report, wall
+from layers.words import access, analytics, app, dispatch, fleet, live, planning, report, wall
 from layers.words.codes import CODES
 from layers.words.types import LANGUAGES, Language, Words
 
@@ -45,6 +45,7 @@ CATALOGUE: Words = _catalogue(
         "analytics": analytics.WORDS,
         "report": report.WORDS,
         "planning": planning.WORDS,
+        "fleet": fleet.WORDS,
     }
 )
 
