@@ -19,11 +19,13 @@ COLUMNS = (
 
 @dataclass(frozen=True)
 class FleetRow:
-    """One unit as the table shows it; ``retired`` decides its buttons and its shade."""
+    """One unit as the table shows it (its agency by kind, the full name in ``agency``);
+    ``retired`` decides its buttons and its shade."""
 
     call_sign: str
     cells: tuple[str, ...]
     retired: bool
+    agency: str
 
 
 def fleet_header(language: Language) -> list[str]:
@@ -47,14 +49,16 @@ def fleet_rows(
             service = word("fleet.yes", language)
         cells = (
             str(unit["call_sign"]),
-            str(unit["agency"]),
+            label("agency_kind", str(unit["agency_kind"]), language),
             str(unit["home_station"] or word("fleet.no_posko", language)),
             label("vehicle_profile", str(unit["vehicle_profile"]), language),
             label("unit_status", str(unit["status"]), language),
             "–" if unit["crew_size"] is None else str(unit["crew_size"]),
             service,
         )
-        rows.append(FleetRow(str(unit["call_sign"]), cells, retired_at is not None))
+        rows.append(
+            FleetRow(str(unit["call_sign"]), cells, retired_at is not None, str(unit["agency"]))
+        )
     return rows
 
 

@@ -77,6 +77,7 @@ def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any
         dcc.Store(id="admin-context", data={"city": summary.code, "language": language}),
         dcc.Store(id="admin-refresh", data=0),
         dcc.Store(id="admin-editing"),
+        dcc.Store(id="admin-last"),
         html.Main([
             html.H2(word("fleet.title", language, city=summary.name)),
             html.P(id="admin-summary", className="admin-summary"),
@@ -101,10 +102,11 @@ def _context(context: Any) -> tuple[str | None, Language]:
     Output("admin-agency", "options"),
     Output("admin-posko", "options"),
     Input("admin-refresh", "data"),
+    State("admin-last", "data"),
     State("admin-context", "data"),
 )
 @guarded(PATH)
-def render_fleet(_: Any, context: Any) -> Any:
+def render_fleet(_: Any, last: Any, context: Any) -> Any:
     """The city's units (retired ones last), and the agencies and posko to choose from."""
     code, language = _context(context)
     with current_engine().connect() as conn:
@@ -118,21 +120,24 @@ def render_fleet(_: Any, context: Any) -> Any:
     if not units:
         table: Any = html.P(word("fleet.empty", language, code=city.code), className="notice")
     else:
-        table = _table(fleet_rows(units, language, city.timezone), language)
+        table = _table(fleet_rows(units, language, city.timezone), language, last)
     return table, fleet_summary(units, language), agencies, posko
 
 
-def _table(rows: list[Any], language: Language) -> Any:
+def _table(rows: list[Any], language: Language, last: Any) -> Any:
     head = html.Thead(html.Tr([html.Th(title) for title in fleet_header(language)]))
     body = [
-        html.Tr([*(html.Td(cell) for cell in row.cells), html.Td([
+        html.Tr([*(html.Td(cell, title=row.agency if index == 1 else None)
+                   for index, cell in enumerate(row.cells)), html.Td([
             html.Button(word("fleet.edit", language), className="admin-edit",
                         id={"type": "admin-edit", "unit": row.call_sign}),
             html.Button(word("fleet.unretire" if row.retired else "fleet.retire", language),
                         className="admin-retire",
                         id={"type": "admin-retire", "unit": row.call_sign,
                             "retire": not row.retired}),
-        ])], className="retired" if row.retired else "")
+        ], className="actions")],
+            className=" ".join(name for name, on in (("retired", row.retired),
+                                                     ("last", row.call_sign == last)) if on))
         for row in rows
     ]  # fmt: skip
     return html.Table([head, html.Tbody(body)], className="admin-units", id="admin-units")
@@ -172,6 +177,7 @@ def edit_unit(_: Any, __: Any, ___: Any, context: Any) -> Any:
 @callback(
     Output("admin-message", "children"),
     Output("admin-refresh", "data"),
+    Output("admin-last", "data"),
     Input("admin-save", "n_clicks"),
     Input({"type": "admin-retire", "unit": ALL, "retire": ALL}, "n_clicks"),
     State("admin-editing", "data"),
@@ -186,7 +192,7 @@ def write_unit(_: Any, __: Any, editing: Any, *values: Any) -> Any:
     *form, refresh, context = values
     code, language = _context(context)
     if not (ctx.triggered and ctx.triggered[0].get("value")):
-        return no_update, no_update
+        return no_update, no_update, no_update
     trigger = ctx.triggered_id
     actor = account().username
     try:
@@ -197,10 +203,11 @@ def write_unit(_: Any, __: Any, editing: Any, *values: Any) -> Any:
         name = error.field.rsplit(".", 1)[-1]
         field = word(f"fleet.{FIELD_WORDS.get(name, name)}", language)
         message = word("fleet.refused", language, field=field, detail=str(error))
-        return html.Div(message, className="message error"), no_update
+        return html.Div(message, className="message error"), no_update, no_update
     key, unit = done
     refresh = refresh + 1 if isinstance(refresh, int) else 1
-    return html.Div(word(f"fleet.{key}", language, unit=unit), className="message ok"), refresh
+    done_message = html.Div(word(f"fleet.{key}", language, unit=unit), className="message ok")
+    return done_message, refresh, unit
 
 
 def _text(value: Any) -> str | None:

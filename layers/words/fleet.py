@@ -28,8 +28,8 @@ WORDS: Words = {
     "retired_since": {"id": "pensiun sejak {date}", "en": "retired since {date}"},
     "no_posko": {"id": "tanpa posko", "en": "no posko"},
     "profile_default": {
-        "id": "kendaraan biasa instansi",
-        "en": "the agency's usual vehicle",
+        "id": "sesuai instansi",
+        "en": "as the agency's usual",
     },
     "empty": {
         "id": "Belum ada unit. Tambahkan di atas, atau impor daftar armada: "
