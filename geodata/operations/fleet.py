@@ -51,6 +51,7 @@ IDLE_STATUSES: dict[str, UnitStatus] = {
     "tersedia": S.AVAILABLE, "out of service": S.OUT_OF_SERVICE, "rusak": S.OUT_OF_SERVICE,
     "perbaikan": S.OUT_OF_SERVICE, "tidak aktif": S.OUT_OF_SERVICE,
 }  # fmt: skip
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 #: The largest crew a unit is believed to carry (a typo guard).
 MAX_CREW = 60
 
@@ -192,6 +193,8 @@ class FleetCatalog:
         values: dict[str, object] = {"call_sign": spec.call_sign.strip()}
         if not values["call_sign"] or len(str(values["call_sign"])) > 64:
             problems.append(("call_sign", "the call sign is empty or longer than 64 characters"))
+        elif _CONTROL.search(str(values["call_sign"])):
+            problems.append(("call_sign", "the call sign holds a control character"))
         steps = (
             ("agency", "agency_id", lambda: self.agency_id(spec.agency)),
             ("home_posko", "station_id", lambda: self._station(spec, values)),

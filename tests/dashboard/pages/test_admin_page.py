@@ -140,6 +140,7 @@ def test_a_refused_unit_names_its_field_and_stores_nothing(fleet: FleetApp) -> N
     before = units(fleet.engine)
     for form, words in (
         ({"admin-call-sign.value": "AMB-01", "admin-agency.value": "PSC119"}, "Kode panggil"),
+        ({"admin-call-sign.value": "A\x00B", "admin-agency.value": "PSC119"}, "Kode panggil"),
         ({"admin-call-sign.value": "X-1", "admin-agency.value": None}, "Instansi (OPD)"),
         ({"admin-call-sign.value": "X-1", "admin-agency.value": "BPBD",
           "admin-crew.value": 2.5}, "Awak"),
