@@ -61,6 +61,12 @@ WHERE a.city_id = :city_id AND {IN_SERVICE} AND {{which}}
 ORDER BY u.id
 """
 
+#: Units retired since a partial read's moment: they leave the picture at once.
+_RETIRED = f"""
+SELECT u.id FROM units u JOIN agencies a ON a.id = u.agency_id
+WHERE a.city_id = :city_id AND NOT ({IN_SERVICE}) AND {_UNITS_CHANGED}
+"""
+
 _STATIONS = f"""
 SELECT s.id AS station_id, s.name, a.name AS agency_name, a.kind AS agency_kind,
        count(u.id) AS units,
@@ -106,7 +112,7 @@ def read_live_rows(
     With ``changed_since_s`` (epoch seconds), only the incidents and units changed since
     then are read (``complete`` is False): a few rows instead of every open incident and
     every unit. Times are epoch seconds by the database's clock (one clock for every
-    worker). Cost: four statements.
+    worker). Cost: four statements (five for a partial read: the units retired lately).
     """
     listed = {category: ",".join(sorted(kinds)) for category, kinds in responders.items()}
     params: dict[str, Any] = {"city_id": city_id, "responders": json.dumps(listed)}
@@ -118,6 +124,10 @@ def read_live_rows(
     params = {"city_id": city_id}  # the other statements take the city only
     stations = pd.read_sql_query(text(_STATIONS), conn, params=params)
     today = conn.execute(text(_TODAY), params).one()
+    retired: tuple[int, ...] = ()
+    if changed_since_s is not None:
+        retired = tuple(int(i) for i in conn.execute(
+            text(_RETIRED), {"city_id": city_id, "since": changed_since_s}).scalars())  # fmt: skip
     median = today.median_response_s
     return LiveRows(
         incidents=incidents,
@@ -131,4 +141,5 @@ def read_live_rows(
         ),
         now_s=float(today.now_s),
         complete=changed_since_s is None,
+        retired_unit_ids=retired,
     )
