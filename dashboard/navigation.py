@@ -23,6 +23,7 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("/analytics", "app.page_analytics"),
     ("/coverage", "app.page_coverage"),
     ("/perencanaan", "app.page_planning"),
+    ("/admin", "app.page_admin"),
 )
 
 

@@ -13,6 +13,7 @@ import geopandas as gpd
 import pandas as pd
 from sqlalchemy import Connection, text
 
+from geodata.operations.units import IN_SERVICE
 from geodata.vocabulary import EMERGENCY_CATEGORIES
 
 __all__ = [
@@ -132,14 +133,14 @@ def station_points(conn: Connection, city_id: int) -> gpd.GeoDataFrame:
     """Posko with their agency and how many of their units are available now."""
     return gpd.read_postgis(
         text(
-            """
+            f"""
             SELECT s.id AS station_id, s.name, a.name AS agency_name, a.kind AS agency_kind,
                    count(u.id) AS units,
                    count(u.id) FILTER (WHERE u.status = 'available') AS units_available,
                    s.geom
             FROM stations s
             JOIN agencies a ON a.id = s.agency_id
-            LEFT JOIN units u ON u.home_station_id = s.id
+            LEFT JOIN units u ON u.home_station_id = s.id AND {IN_SERVICE}
             WHERE a.city_id = :city_id
             GROUP BY s.id, a.id
             ORDER BY a.kind, s.name

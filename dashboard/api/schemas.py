@@ -29,9 +29,14 @@ __all__ = [
     "PositionBatchIn",
     "PositionIn",
     "PositionsOut",
+    "UnitBatchIn",
+    "UnitChangedOut",
+    "UnitIn",
+    "UnitPatchIn",
     "UnitStatusIn",
     "UnitStatusOut",
     "UnitView",
+    "UnitsCreatedOut",
     "UnitsOut",
 ]
 
@@ -177,10 +182,14 @@ class UnitStatusOut(BaseModel):
 class UnitView(BaseModel):
     id: int
     call_sign: str
+    agency_code: str
     agency: str
     agency_kind: str
     vehicle_profile: str
     status: str
+    crew_size: int | None
+    home_station_code: str | None
+    retired_at: AwareDatetime | None
     lat: float | None
     lon: float | None
     position_at: AwareDatetime | None
@@ -190,6 +199,46 @@ class UnitView(BaseModel):
 
 class UnitsOut(BaseModel):
     units: list[UnitView]
+
+
+class UnitIn(Strict):
+    """A new unit; words as a roster has them (agency ``DAMKAR``/``fire``/``Damkar``)."""
+
+    call_sign: Text = Field(min_length=1, max_length=64)
+    agency: Text = Field(min_length=1, max_length=200, description="Agency code, kind or name")
+    home_posko: Text | None = Field(None, max_length=200, description="Posko code or name")
+    vehicle_profile: Text | None = Field(
+        None, max_length=64, description="ambulance, fire_engine, motorbike, car (default: "
+        "the agency's usual vehicle)")  # fmt: skip
+    status: Literal[UnitStatus.AVAILABLE, UnitStatus.OUT_OF_SERVICE] | None = None
+    crew_size: int | None = Field(None, ge=1, le=60)
+
+
+class UnitBatchIn(Strict):
+    """Up to 1,000 new units, stored all together or not at all."""
+
+    units: list[UnitIn] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class UnitPatchIn(Strict):
+    """What changes; a field left out stays as it is (``null`` empties posko or crew)."""
+
+    agency: Text | None = Field(None, min_length=1, max_length=200)
+    home_posko: Text | None = Field(None, max_length=200)
+    vehicle_profile: Text | None = Field(None, max_length=64)
+    crew_size: int | None = Field(None, ge=1, le=60)
+    status: Literal[UnitStatus.AVAILABLE, UnitStatus.OUT_OF_SERVICE] | None = None
+    retired: bool | None = Field(None, description="True retires (history kept); false brings back")
+
+
+class UnitsCreatedOut(BaseModel):
+    ids: list[int] = Field(description="Tanggap ids, in the order sent")
+    call_signs: list[str]
+
+
+class UnitChangedOut(BaseModel):
+    unit: str
+    changed: list[str] = Field(description="The stored columns that changed (empty: none)")
 
 
 class PositionIn(Strict):

@@ -31,6 +31,7 @@ from dashboard.cli.console import say
 from dashboard.cli.db import open_database
 from geodata.importers.areas import AreaFields, AreaLevel, import_areas
 from geodata.importers.city_area import DEFAULT_MARGIN_M
+from geodata.importers.city_create import NewCity, create_city
 from geodata.importers.incident_logs import import_incident_log
 from geodata.importers.osm_city import CityIdentity, import_osm
 from geodata.importers.outcome import ImportOutcome, ImportRefusedError
@@ -78,6 +79,10 @@ def _run(
         raise typer.Exit(2) from None
     _summary(title, outcome)
     say(f"Done in {time.perf_counter() - started:.1f} s.")
+
+
+#: The runner every import command shares (``tanggap units import`` too).
+run_import = _run
 
 
 @contextlib.contextmanager
@@ -130,6 +135,39 @@ def _summary(title: str, outcome: ImportOutcome) -> None:
         console.print(f"[yellow]… and {len(outcome.warnings) - 10} more warnings[/]")
 
 
+@city_app.command("create")
+def create_command(
+    code: Annotated[str, typer.Option("--code", help="Kemendagri code, e.g. 18.72.")],
+    city_name: Annotated[str, typer.Option(help='City name, e.g. "Kota Metro".')],
+    boundary: Annotated[
+        Path | None,
+        typer.Option(
+            exists=True,
+            dir_okay=False,
+            help="The kab/kota outline: GeoJSON, GPKG or zipped Shapefile.",
+        ),
+    ] = None,
+    bbox: Annotated[
+        str | None,
+        typer.Option(help="Instead of --boundary, for a first look: minlon,minlat,maxlon,maxlat."),
+    ] = None,
+    timezone: Annotated[
+        str, typer.Option(help="WIB, WITA, WIT or an IANA zone such as Asia/Pontianak.")
+    ] = "WIB",
+    crs: CrsOption = None,
+    layer: LayerOption = None,
+) -> None:
+    """A city from its boundary alone, with its standard agencies; areas, roads, posko and
+    units are added next (import-areas, import-roads, import-stations, units import)."""
+    source = SourceFile(boundary, crs=crs, layer=layer) if boundary is not None else None
+    _run(
+        f"{city_name} ({code})",
+        lambda conn, _: create_city(
+            conn, NewCity(code, city_name, timezone), boundary=source, bbox=bbox
+        ),
+    )
+
+
 @city_app.command("import-osm")
 def import_osm_command(
     file: ExistingFile,
@@ -141,11 +179,13 @@ def import_osm_command(
             help="The city's outline (or its kecamatan): GeoJSON, GPKG, SHP.",
         ),
     ],
-    name: Annotated[str, typer.Option(help='City name, e.g. "Kota Cilegon".')],
+    name: Annotated[
+        str, typer.Option("--city-name", "--name", help='City name, e.g. "Kota Cilegon".')
+    ],
     code: Annotated[str, typer.Option("--code", "--city", help="Kemendagri code, e.g. 36.72.")],
     timezone: Annotated[
-        str, typer.Option(help="IANA zone: Asia/Jakarta, Asia/Makassar, Asia/Jayapura.")
-    ] = "Asia/Jakarta",
+        str, typer.Option(help="WIB, WITA, WIT or an IANA zone such as Asia/Pontianak.")
+    ] = "WIB",
     margin_m: MarginOption = DEFAULT_MARGIN_M,
     boundary_crs: CrsOption = None,
 ) -> None:
@@ -233,8 +273,8 @@ def import_areas_command(  # noqa: PLR0913 - one parameter per option
         str | None, typer.Option(help="Creates the city when missing, with --timezone.")
     ] = None,
     timezone: Annotated[
-        str, typer.Option(help="IANA zone of a city created here.")
-    ] = "Asia/Jakarta",
+        str, typer.Option(help="Zone of a city created here: WIB, WITA, WIT or IANA.")
+    ] = "WIB",
     crs: CrsOption = None,
     layer: LayerOption = None,
     rejects: RejectsOption = None,

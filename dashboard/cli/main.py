@@ -13,6 +13,7 @@ from dashboard.cli.console import say
 from dashboard.cli.db import db_app, open_database
 from dashboard.cli.live import api_app, simulate_command
 from dashboard.cli.reports import reports_app
+from dashboard.cli.units import units_app
 from dashboard.cli.users import users_app
 from geodata.db.database import DatabaseUnavailableError
 from geodata.db.embedded import PostgresNotInstalledError, port_is_free
@@ -24,6 +25,7 @@ app = typer.Typer(help="Tanggap: GIS command center for a 112 emergency call cen
 app.add_typer(db_app, name="db")
 app.add_typer(city_app, name="city")
 app.add_typer(incidents_app, name="incidents")
+app.add_typer(units_app, name="units")
 app.add_typer(api_app, name="api")
 app.add_typer(reports_app, name="report")
 app.add_typer(users_app, name="users")

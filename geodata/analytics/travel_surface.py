@@ -25,6 +25,7 @@ import pandas as pd
 from scipy.sparse.csgraph import dijkstra
 from sqlalchemy import Connection, text
 
+from geodata.operations.units import IN_SERVICE
 from geodata.routing.graph_store import reverse_graph
 from geodata.vocabulary import UnitStatus, VehicleProfile
 
@@ -51,7 +52,7 @@ FROM (SELECT s.* FROM stations s JOIN agencies a ON a.id = s.agency_id
 ORDER BY o.id
 """
 
-_UNITS = """
+_UNITS = f"""
 SELECT o.id AS origin_id, o.call_sign AS label, o.status, o.from_position,
        ST_X(o.geom) AS lon, ST_Y(o.geom) AS lat,
        node.id AS node_id, ST_Distance(o.geom::geography, node.geom::geography) AS snap_m
@@ -63,7 +64,7 @@ FROM (
     FROM units u
     JOIN agencies a ON a.id = u.agency_id
     LEFT JOIN stations s ON s.id = u.home_station_id
-    WHERE a.city_id = :city_id AND a.kind = :kind
+    WHERE a.city_id = :city_id AND a.kind = :kind AND {IN_SERVICE}
 ) o
 LEFT JOIN LATERAL (
     SELECT n.id, n.geom FROM road_nodes n WHERE n.city_id = :city_id AND o.geom IS NOT NULL

@@ -17,7 +17,14 @@ import pandas as pd
 import shapely
 from sqlalchemy import Connection
 
-from geodata.importers.cities import CityRecord, audit_import, find_city, upsert_city
+from geodata.importers.cities import (
+    CREATE_HINT,
+    CityRecord,
+    audit_import,
+    check_timezone,
+    find_city,
+    upsert_city,
+)
 from geodata.importers.city_area import local_utm
 from geodata.importers.outcome import ImportOutcome, ImportRefusedError, Reject
 from geodata.importers.rejects import finish
@@ -150,10 +157,14 @@ def import_areas(
     """
     if level not in LEVELS:
         raise ImportRefusedError(f"--level must be kecamatan or kelurahan, not '{level}'")
+    if create is not None:
+        create = (create[0], check_timezone(create[1]))
     city = find_city(conn, city_code)
     if city is None and create is None:
         raise ImportRefusedError(
-            f"no city with code {city_code} is loaded: pass --name and --timezone to create it"
+            f"no city with code {city_code} is loaded: create it from its boundary first "
+            f"(`{CREATE_HINT.format(code=city_code)}`), or pass --city-name (and --timezone) "
+            "to make it from these areas"
         )
     path = source.path
     layer = read_vector(

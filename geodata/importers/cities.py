@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import shapely
 from shapely.geometry.base import BaseGeometry
@@ -20,8 +19,10 @@ from geodata.importers.outcome import ImportRefusedError
 from geodata.importers.vector_files import read_vector
 from geodata.load.ewkt import as_multipolygon, ewkt
 from geodata.operations import audit
+from geodata.zones import ZoneError, parse_zone
 
 __all__ = [
+    "CREATE_HINT",
     "CityRecord",
     "audit_import",
     "check_timezone",
@@ -30,6 +31,13 @@ __all__ = [
     "require_city",
     "upsert_city",
 ]
+
+
+#: The command that creates a city, as every "no such city" message shows it.
+CREATE_HINT = (
+    "tanggap city create --boundary KABKOTA.geojson --code {code} "
+    '--city-name "Kota …" --timezone WIB'
+)
 
 
 @dataclass(frozen=True)
@@ -44,15 +52,11 @@ class CityRecord:
 
 
 def check_timezone(timezone: str) -> str:
-    """Return ``timezone`` if it is an IANA zone, else refuse with an example."""
+    """The IANA zone ``timezone`` names (WIB, WITA and WIT accepted), else a refusal."""
     try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ImportRefusedError(
-            f"'{timezone}' is not an IANA time zone (Asia/Jakarta for WIB, Asia/Makassar "
-            "for WITA, Asia/Jayapura for WIT)"
-        ) from None
-    return timezone
+        return parse_zone(timezone)
+    except ZoneError as error:
+        raise ImportRefusedError(str(error)) from None
 
 
 def find_city(conn: Connection, code: str) -> CityRecord | None:
@@ -76,8 +80,8 @@ def require_city(conn: Connection, code: str) -> CityRecord:
         listing = "; ".join(row[0] for row in known) or "none"
         raise ImportRefusedError(
             f"no city with code {code} is loaded (loaded: {listing}). Create it first with "
-            "`tanggap city import-osm … --boundary FILE --code … --name … --timezone …` or "
-            "`tanggap city import-areas FILE --level kecamatan --city … --name … --timezone …`."
+            f"`{CREATE_HINT.format(code=code)}` (for a first look, "
+            "`tanggap city create --bbox minlon,minlat,maxlon,maxlat …` instead of a file)."
         )
     return city
 
@@ -86,7 +90,7 @@ def upsert_city(
     conn: Connection, code: str, name: str, timezone: str, boundary: BaseGeometry
 ) -> tuple[CityRecord, str]:
     """Create the city or update its name, zone and boundary: "new", "updated" or "unchanged"."""
-    check_timezone(timezone)
+    timezone = check_timezone(timezone)
     boundary = as_multipolygon(boundary)
     row = conn.execute(
         text(

@@ -21,6 +21,7 @@ import pandas as pd
 import shapely
 from sqlalchemy import Connection
 
+from geodata.agencies import AGENCY_FOR_KIND, KIND_KEYWORDS, agencies_for, kind_from_text
 from geodata.importers.cities import CityRecord, audit_import, require_city
 from geodata.importers.city_area import DEFAULT_MARGIN_M, CityArea
 from geodata.importers.outcome import ImportOutcome, ImportRefusedError, Reject
@@ -42,29 +43,6 @@ __all__ = [
     "store_stations",
 ]
 
-K = AgencyKind
-#: The city's agency per kind: code and name ({city} is the city's name).
-AGENCY_FOR_KIND: dict[AgencyKind, tuple[str, str]] = {
-    K.AMBULANCE: ("PSC119", "PSC 119 {city}"),
-    K.FIRE: ("DAMKAR", "Dinas Pemadam Kebakaran (Damkar) {city}"),
-    K.POLICE: ("POLRES", "Polres {city}"),
-    K.DISASTER: ("BPBD", "BPBD {city}"),
-    K.SAR: ("BASARNAS", "Pos SAR Basarnas {city}"),
-    K.TRANSPORT: ("DISHUB", "Dinas Perhubungan {city}"),
-    K.OTHER: ("LAINNYA", "Lainnya {city}"),
-}
-#: Words (lower case, tested in order) that tell a posko's agency kind from its name.
-KIND_KEYWORDS: tuple[tuple[str, AgencyKind], ...] = (
-    (r"damkar|pemadam|kebakaran|fire", K.FIRE),
-    (r"bpbd|penanggulangan bencana|disaster", K.DISASTER),
-    (r"basarnas|pencarian dan pertolongan", K.SAR),
-    (r"dishub|perhubungan", K.TRANSPORT),
-    (r"polisi|kepolisian|polsek|polres|polresta|polda|police", K.POLICE),
-    (
-        r"rumah sakit|\brs[a-z]{0,3}\b|puskesmas|pustu|klinik|psc ?119|ambulan|hospital|clinic",
-        K.AMBULANCE,
-    ),
-)
 _NAME_COLUMNS = ("name", "nama", "toponim", "nama_objek", "namobj")
 _LAT_COLUMNS = ("lat", "latitude", "lintang", "y")
 _LON_COLUMNS = ("lon", "lng", "long", "longitude", "bujur", "x")
@@ -80,24 +58,6 @@ class StationFields:
     lat: str | None = None
     lon: str | None = None
     agency: AgencyKind | None = None
-
-
-def kind_from_text(text: str) -> AgencyKind | None:
-    """The agency kind :data:`KIND_KEYWORDS` find in ``text``, or None."""
-    lowered = text.lower()
-    for pattern, kind in KIND_KEYWORDS:
-        if re.search(pattern, lowered):
-            return kind
-    return None
-
-
-def agencies_for(kinds: Sequence[str], city_name: str) -> pd.DataFrame:
-    """The agency rows (agency_code, name, kind) the given kinds need."""
-    rows = []
-    for kind in sorted(set(kinds)):
-        code, name = AGENCY_FOR_KIND[AgencyKind(kind)]
-        rows.append((code, name.format(city=city_name), kind))
-    return pd.DataFrame(rows, columns=["agency_code", "name", "kind"])
 
 
 def station_code(name: str, lon: float, lat: float) -> str:

@@ -14,6 +14,7 @@ import pandas as pd
 from sqlalchemy import Connection, text
 
 from geodata.live.state import LiveRows, TodayCounts
+from geodata.operations.units import IN_SERVICE
 from geodata.responders import ResponseAgencies
 
 __all__ = ["read_live_rows"]
@@ -56,8 +57,14 @@ SELECT u.id AS unit_id, u.call_sign, a.kind AS agency_kind, a.name AS agency_nam
        COALESCE(CAST(floor(extract(epoch FROM u.last_position_at)) AS bigint), -1)
            AS position_at_s
 FROM units u JOIN agencies a ON a.id = u.agency_id
-WHERE a.city_id = :city_id AND {{which}}
+WHERE a.city_id = :city_id AND {IN_SERVICE} AND {{which}}
 ORDER BY u.id
+"""
+
+#: Units retired since a partial read's moment: they leave the picture at once.
+_RETIRED = f"""
+SELECT u.id FROM units u JOIN agencies a ON a.id = u.agency_id
+WHERE a.city_id = :city_id AND NOT ({IN_SERVICE}) AND {_UNITS_CHANGED}
 """
 
 _STATIONS = f"""
@@ -67,7 +74,7 @@ SELECT s.id AS station_id, s.name, a.name AS agency_name, a.kind AS agency_kind,
        {_LON.format(g="s.geom")} AS lon, {_LAT.format(g="s.geom")} AS lat
 FROM stations s
 JOIN agencies a ON a.id = s.agency_id
-LEFT JOIN units u ON u.home_station_id = s.id
+LEFT JOIN units u ON u.home_station_id = s.id AND {IN_SERVICE}
 WHERE a.city_id = :city_id
 GROUP BY s.id, a.id
 ORDER BY s.id
@@ -105,7 +112,7 @@ def read_live_rows(
     With ``changed_since_s`` (epoch seconds), only the incidents and units changed since
     then are read (``complete`` is False): a few rows instead of every open incident and
     every unit. Times are epoch seconds by the database's clock (one clock for every
-    worker). Cost: four statements.
+    worker). Cost: four statements (five for a partial read: the units retired lately).
     """
     listed = {category: ",".join(sorted(kinds)) for category, kinds in responders.items()}
     params: dict[str, Any] = {"city_id": city_id, "responders": json.dumps(listed)}
@@ -117,6 +124,10 @@ def read_live_rows(
     params = {"city_id": city_id}  # the other statements take the city only
     stations = pd.read_sql_query(text(_STATIONS), conn, params=params)
     today = conn.execute(text(_TODAY), params).one()
+    retired: tuple[int, ...] = ()
+    if changed_since_s is not None:
+        retired = tuple(int(i) for i in conn.execute(
+            text(_RETIRED), {"city_id": city_id, "since": changed_since_s}).scalars())  # fmt: skip
     median = today.median_response_s
     return LiveRows(
         incidents=incidents,
@@ -130,4 +141,5 @@ def read_live_rows(
         ),
         now_s=float(today.now_s),
         complete=changed_since_s is None,
+        retired_unit_ids=retired,
     )

@@ -73,7 +73,8 @@ class LiveRows:
     units: UNIT_FIELDS but ``stale``; stations: STATION_FIELDS. When ``complete`` is
     False, ``incidents`` holds only the incidents changed lately, cleared ones included (with
     their ``status``), and ``units`` only the units changed lately, to merge into the
-    previous state's (a unit removed is noticed at the next complete read).
+    previous state's (a unit deleted is noticed at the next complete read; one retired
+    lately is in ``retired_unit_ids`` and leaves at once).
     """
 
     incidents: pd.DataFrame
@@ -82,6 +83,7 @@ class LiveRows:
     today: TodayCounts
     now_s: float
     complete: bool = True
+    retired_unit_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -152,7 +154,8 @@ def advance(
         if previous is not None and closed_ids is not None:
             held = _merged(previous.open_incidents(), open_rows, "incident_id", closed_ids)
             open_rows = _with_age_class(held, rows.now_s)  # the held ones have aged too
-            every_unit = _merged(previous.units[previous.units["unit_id"] >= 0], units, "unit_id")
+            every_unit = _merged(previous.units[previous.units["unit_id"] >= 0], units, "unit_id",
+                                 np.asarray(rows.retired_unit_ids, dtype=np.int64))  # fmt: skip
             units = _with_staleness(every_unit, rows.now_s, stale_after_s)
         return LiveState(
             city_id, version, epoch, rows.now_s,
@@ -169,7 +172,8 @@ def advance(
     incident_slots, aged = _aged(incident_slots, rows.now_s, version)
     unit_slots, units_moved = _reslot(
         previous.units, units, "unit_id", version, _UNIT_EMPTY, added=False,
-        gone_keys=None if closed_ids is None else np.empty(0, dtype=np.int64),
+        gone_keys=None if closed_ids is None else np.asarray(rows.retired_unit_ids,
+                                                             dtype=np.int64),
     )  # fmt: skip
     unit_slots, staled = _staled(unit_slots, rows.now_s, stale_after_s, version)
     stations_moved = not _same_frame(previous.stations, stations)

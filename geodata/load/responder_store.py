@@ -6,11 +6,12 @@ import geopandas as gpd
 import pandas as pd
 from sqlalchemy import Connection, text
 
+from geodata.agencies import STANDARD_KINDS, agencies_for
 from geodata.db.copy import copy_rows
 from geodata.load.counts import UpsertCounts
 from geodata.load.ewkt import ewkt
 
-__all__ = ["upsert_agencies", "upsert_stations"]
+__all__ = ["create_standard_agencies", "upsert_agencies", "upsert_stations"]
 
 
 def upsert_agencies(conn: Connection, city_id: int, agencies: pd.DataFrame) -> dict[str, int]:
@@ -31,6 +32,20 @@ def upsert_agencies(conn: Connection, city_id: int, agencies: pd.DataFrame) -> d
         )
     rows = conn.execute(text("SELECT code, id FROM agencies WHERE city_id = :c"), {"c": city_id})
     return {str(code): int(agency_id) for code, agency_id in rows}
+
+
+def create_standard_agencies(conn: Connection, city_id: int, city_name: str) -> int:
+    """Give the city an agency of each standard kind it lacks (PSC 119, Damkar, BPBD,
+    Polres, Dishub, Basarnas); returns how many were created. An agency already there for a
+    kind, whatever its code, is left as it is."""
+    held = set(
+        conn.execute(
+            text("SELECT DISTINCT kind FROM agencies WHERE city_id = :c"), {"c": city_id}
+        ).scalars()
+    )
+    missing = [kind for kind in STANDARD_KINDS if kind.value not in held]
+    upsert_agencies(conn, city_id, agencies_for(missing, city_name))
+    return len(missing)
 
 
 _UPSERT_STATIONS = """

@@ -53,6 +53,7 @@ class _LockedUnit:
     status: str
     city_id: int
     status_changed_at: datetime
+    retired: bool = False
 
 
 #: Dispatch and incident columns stamped when a unit reaches a status.
@@ -72,14 +73,17 @@ _INCIDENT_TIME: Mapping[UnitStatus, str] = {
 def _lock_unit(conn: Connection, unit_id: int) -> _LockedUnit:
     row = conn.execute(
         text(
-            "SELECT u.id, u.call_sign, u.status, a.city_id, u.status_changed_at FROM units u "
+            "SELECT u.id, u.call_sign, u.status, a.city_id, u.status_changed_at, "
+            "u.retired_at IS NOT NULL AS retired FROM units u "
             "JOIN agencies a ON a.id = u.agency_id WHERE u.id = :id FOR UPDATE OF u"
         ),
         {"id": unit_id},
     ).first()
     if row is None:
         raise DispatchError(f"Unit {unit_id} does not exist.", "no_unit")
-    return _LockedUnit(row.id, row.call_sign, row.status, row.city_id, row.status_changed_at)
+    return _LockedUnit(
+        row.id, row.call_sign, row.status, row.city_id, row.status_changed_at, row.retired
+    )
 
 
 def _who_has(conn: Connection, unit: _LockedUnit) -> str:
@@ -137,6 +141,8 @@ def assign_unit(
             f"({incident.received_at.isoformat()}).",
             "too_early",
         )
+    if unit.retired:
+        raise UnitUnavailableError(f"Unit {unit.call_sign} is retired (out of the fleet).")
     if unit.status != UnitStatus.AVAILABLE:
         raise UnitUnavailableError(_who_has(conn, unit))
     if not recommended and not (override_reason or "").strip():
@@ -180,6 +186,8 @@ def set_unit_status(
     """
     now = now or datetime.now(UTC)
     unit = _lock_unit(conn, unit_id)
+    if unit.retired and status != UnitStatus.OUT_OF_SERVICE:
+        raise DispatchError(f"Unit {unit.call_sign} is retired: bring it back first.", "retired")
     new_status = check_unit_transition(unit.status, status, call_sign=unit.call_sign)
     if now < unit.status_changed_at:
         raise DispatchError(

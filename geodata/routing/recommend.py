@@ -36,6 +36,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, text
 
+from geodata.operations.units import IN_SERVICE
 from geodata.responders import responding_kinds
 from geodata.routing._search import (
     GraphLookup,
@@ -114,7 +115,7 @@ _INCIDENTS = text(
 )
 
 _CANDIDATES = text(
-    """
+    f"""
     SELECT u.id AS unit_id, u.call_sign, a.kind AS agency_kind, a.name AS agency_name,
            u.vehicle_profile, u.last_position IS NULL AS from_station,
            ST_X(p.pos) AS lon, ST_Y(p.pos) AS lat,
@@ -125,7 +126,7 @@ _CANDIDATES = text(
     LEFT JOIN stations s ON s.id = u.home_station_id
     CROSS JOIN LATERAL (SELECT COALESCE(u.last_position, s.geom) AS pos) p
     WHERE a.city_id = :city_id AND a.kind = ANY(:kinds) AND u.status = 'available'
-      AND p.pos IS NOT NULL
+      AND {IN_SERVICE} AND p.pos IS NOT NULL
     ORDER BY straight_m, u.id
     """
 )
@@ -221,7 +222,7 @@ def _recommend_one(
 
 
 _SURGE_CANDIDATES = text(
-    """
+    f"""
     SELECT q.incident_id, u.id AS unit_id, u.call_sign, a.kind AS agency_kind,
            a.name AS agency_name, u.vehicle_profile, u.last_position IS NULL AS from_station,
            ST_X(p.pos) AS lon, ST_Y(p.pos) AS lat,
@@ -231,7 +232,7 @@ _SURGE_CANDIDATES = text(
                 CAST(:cities AS int[]), CAST(:kinds AS text[]))
          AS q(incident_id, lon, lat, city_id, kinds)
     JOIN agencies a ON a.city_id = q.city_id AND a.kind = ANY(string_to_array(q.kinds, ','))
-    JOIN units u ON u.agency_id = a.id AND u.status = 'available'
+    JOIN units u ON u.agency_id = a.id AND u.status = 'available' AND {IN_SERVICE}
     LEFT JOIN stations s ON s.id = u.home_station_id
     CROSS JOIN LATERAL (SELECT COALESCE(u.last_position, s.geom) AS pos) p
     WHERE p.pos IS NOT NULL

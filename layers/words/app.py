@@ -31,6 +31,7 @@ WORDS: Words = {
     "page_coverage": {"id": "Cakupan layanan", "en": "Coverage"},
     "page_planning": {"id": "Perencanaan", "en": "Planning"},
     "page_manual_entry": {"id": "Kejadian baru", "en": "New incident"},
+    "page_admin": {"id": "Armada", "en": "Fleet"},
     "no_location": {"id": "lokasi belum ada", "en": "no location"},
     "kelurahan_short": {"id": "Kel. {name}", "en": "Kel. {name}"},
     "kecamatan_short": {"id": "Kec. {name}", "en": "Kec. {name}"},

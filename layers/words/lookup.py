@@ -13,6 +13,7 @@ from layers.words import (
     app,
     dispatch,
     entry,
+    fleet,
     live,
     planning,
     readiness,
@@ -58,6 +59,7 @@ CATALOGUE: Words = _catalogue(
         "planning": planning.WORDS,
         "readiness": readiness.WORDS,
         "entry": entry.WORDS,
+        "fleet": fleet.WORDS,
     }
 )
 

@@ -47,9 +47,15 @@ class Unit(Base):
     last_position_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     #: Kept by a trigger (migration 0003): the live producer reads the units changed lately.
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    #: Migration 0008 (the fleet): people on board, and retirement (history kept).
+    crew_size: Mapped[int | None] = mapped_column(SmallInteger, comment="People on board")
+    retired_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), comment="When it left service; NULL: in service"
+    )
 
     __table_args__ = (
         UniqueConstraint("agency_id", "call_sign"),
+        CheckConstraint("crew_size >= 1", name="crew_size"),
         CheckConstraint(one_of("status", UnitStatus), name="status"),
         CheckConstraint(one_of("vehicle_profile", VehicleProfile), name="vehicle_profile"),
         CheckConstraint(

@@ -79,3 +79,20 @@ def test_downgrade_removes_everything_and_upgrade_again_works(empty_engine: Engi
     assert functions == 0
     migrate.upgrade(empty_engine)
     assert set(inspect(empty_engine).get_table_names()) >= TABLES
+
+
+def test_0008_adds_crew_size_and_retirement_to_units_and_takes_them_away(
+    empty_engine: Engine,
+) -> None:
+    migrate.upgrade(empty_engine, "0008")
+    columns = {c["name"]: c for c in inspect(empty_engine).get_columns("units")}
+    assert columns["crew_size"]["nullable"] and columns["retired_at"]["nullable"]
+    with empty_engine.connect() as conn:
+        checks = conn.execute(
+            text("SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+                 "WHERE conname = 'ck_units_crew_size'")
+        ).scalars().all()  # fmt: skip
+    assert checks == ["CHECK ((crew_size >= 1))"]
+    migrate.downgrade(empty_engine, "0007")
+    columns = {c["name"] for c in inspect(empty_engine).get_columns("units")}
+    assert not {"crew_size", "retired_at"} & columns

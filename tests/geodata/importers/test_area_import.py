@@ -202,6 +202,6 @@ def test_a_missing_column_is_named_with_the_columns_there_are(
         "column 'NAMA' (for name) is not in kecamatan.geojson; its columns are: kode, nama, "
         "penduduk, geometry_wkt. Did you mean 'nama'?"
     )
-    with pytest.raises(ImportRefusedError, match="pass --name and --timezone"):
+    with pytest.raises(ImportRefusedError, match=r"pass --city-name \(and --timezone\)"):
         run(engine, kecamatan_file(tmp_path), "kecamatan", KECAMATAN)
     assert database_content(engine)["cities"][0] == 0
