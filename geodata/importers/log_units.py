@@ -112,4 +112,9 @@ def resolve_units(
     for key, indexes in wanted.items():
         for index in indexes:
             unit_ids[index] = made.get(key)
+            if key not in made:  # the call sign is another agency's unit in this city
+                rows[responses[index].row].problems.append(
+                    (column, f"unit '{spelling[key]}' is a call sign of another agency of the "
+                     "city: map an agency column to tell them apart; no dispatch stored")
+                )  # fmt: skip
     return ResolvedUnits(unit_ids, created, sorted(unknown))

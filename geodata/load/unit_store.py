@@ -14,7 +14,15 @@ from sqlalchemy import Connection, text
 from geodata.db.copy import copy_rows
 from geodata.load.counts import UpsertCounts
 
-__all__ = ["UNIT_COLUMNS", "update_unit", "upsert_units"]
+__all__ = ["UNIT_COLUMNS", "lock_city_fleet", "update_unit", "upsert_units"]
+
+
+def lock_city_fleet(conn: Connection, city_id: int) -> None:
+    """Take the city's fleet lock for this transaction: call signs are unique per city by
+    rule (the table's key is per agency), so two writers of one city's fleet take turns."""
+    conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('tanggap.fleet'), :c)"),
+                 {"c": city_id})  # fmt: skip
+
 
 #: The columns a roster frame carries (status and crew_size may be None).
 UNIT_COLUMNS = ("call_sign", "agency_id", "station_id", "vehicle_profile", "status", "crew_size")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
 
+from geodata.load.unit_store import lock_city_fleet
 from geodata.routing.vehicle_profiles import AGENCY_PROFILE
 
 __all__ = ["CityUnit", "agency_kinds", "city_units", "create_log_units", "unit_key"]
@@ -58,11 +59,13 @@ def create_log_units(
 ) -> list[CityUnit]:
     """Create the units ``(call_sign, agency_code)`` (agencies of the city, which must exist).
 
-    A unit already there is left as it is. Returns the units created. One statement.
+    A unit already there, or a call sign another agency of the city holds, is left as it
+    is. Returns the units created. Under the city's fleet lock; one statement.
     """
     rows = sorted(set(wanted))
     if not rows:
         return []
+    lock_city_fleet(conn, city_id)
     kinds = agency_kinds(conn, city_id)
     created = conn.execute(
         text(
@@ -71,6 +74,9 @@ def create_log_units(
             "CAST(:agencies AS text[]), CAST(:profiles AS text[])) "
             "AS w(call_sign, agency, profile) "
             "JOIN agencies a ON a.city_id = :c AND a.code = w.agency "
+            # a call sign is the city's, whatever agency holds it (the fleet's rule)
+            "WHERE NOT EXISTS (SELECT 1 FROM units u JOIN agencies ua ON ua.id = u.agency_id "
+            "WHERE ua.city_id = :c AND u.call_sign = w.call_sign) "
             "ON CONFLICT (agency_id, call_sign) DO NOTHING RETURNING id, call_sign, agency_id"
         ),
         {

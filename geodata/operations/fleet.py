@@ -18,7 +18,7 @@ import pandas as pd
 from sqlalchemy import Connection, text
 
 from geodata.agencies import kind_from_text
-from geodata.load.unit_store import update_unit, upsert_units
+from geodata.load.unit_store import lock_city_fleet, update_unit, upsert_units
 from geodata.operations import audit
 from geodata.routing.vehicle_profiles import AGENCY_PROFILE
 from geodata.vocabulary import AgencyKind, UnitStatus, VehicleProfile
@@ -237,7 +237,7 @@ def create_units(
     Raises :class:`FleetError` with the field (``units.3.agency`` in a batch of several):
     ``duplicate`` for a call sign the city already has (or the batch has twice).
     """
-    _lock_fleet(conn, city_id)
+    lock_city_fleet(conn, city_id)
     catalog = FleetCatalog.of_city(conn, city_id)
     prefix = (lambda i: f"units.{i}.") if len(specs) > 1 else (lambda i: "")
     seen: set[str] = set()
@@ -276,7 +276,7 @@ def change_unit(
     Retiring stands the unit out of service and keeps its history; a unit on a call
     cannot be retired (``on_duty``). Returns what changed (empty: nothing), audited.
     """
-    _lock_fleet(conn, city_id)
+    lock_city_fleet(conn, city_id)
     catalog = FleetCatalog.of_city(conn, city_id)
     found = catalog.existing(call_sign)
     if len(found) != 1:
@@ -310,13 +310,6 @@ def change_unit(
         audit.record(conn, actor=actor, action=action, entity="unit", entity_id=current["id"],
                      details={"call_sign": call_sign, "changed": changed})  # fmt: skip
     return changed
-
-
-def _lock_fleet(conn: Connection, city_id: int) -> None:
-    # Call signs are unique per city by this rule (the table's key is per agency): two
-    # writers of one city's fleet take turns.
-    conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('tanggap.fleet'), :c)"),
-                 {"c": city_id})  # fmt: skip
 
 
 def _current(conn: Connection, unit_id: int) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from geodata.importers.incident_logs import import_incident_log
 from geodata.importers.log_mapping import parse_mapping, read_mapping_file
 from geodata.importers.outcome import ImportOutcome
 from geodata.importers.sources import SourceFile
+from geodata.load.units_from_logs import create_log_units
 from tests.geodata.importers.cad_logs import (
     KNOWN_UNITS,
     MAPPINGS,
@@ -414,3 +415,13 @@ def stored_count(output: str, what: str) -> int:
     """The count on the summary table's line ``what``."""
     line = next(line for line in output.splitlines() if what in line)
     return int(line.replace("│", " ").split()[-1])
+
+
+def test_a_log_never_creates_a_call_sign_another_agency_holds(engine: Engine, fleet: int) -> None:
+    """Call signs are the city's (the fleet's rule): a log naming Damkar's E-1 under PSC 119
+    creates no second E-1; a new call sign is created in the agency the row names."""
+    with engine.begin() as conn:
+        created = create_log_units(conn, fleet, [("E-1", "PSC119"), ("M-9", "PSC119")])
+        held = conn.execute(text("SELECT count(*) FROM units WHERE call_sign = 'E-1'")).scalar()
+    assert [(unit.call_sign, unit.agency) for unit in created] == [("M-9", "PSC119")]
+    assert held == 1
