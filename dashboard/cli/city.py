@@ -7,132 +7,32 @@ message; nothing is written then.
 
 from __future__ import annotations
 
-import contextlib
-import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
-from rich.table import Table
-from sqlalchemy import Connection
 
-from dashboard.cli.console import say
-from dashboard.cli.db import open_database
+from dashboard.cli.imports import (
+    CityOption,
+    CrsOption,
+    ExistingFile,
+    LayerOption,
+    MarginOption,
+    RejectsOption,
+    run_import,
+)
 from geodata.importers.areas import AreaFields, AreaLevel, import_areas
 from geodata.importers.city_area import DEFAULT_MARGIN_M
 from geodata.importers.city_create import NewCity, create_city
 from geodata.importers.incident_logs import import_incident_log
 from geodata.importers.osm_city import CityIdentity, import_osm
-from geodata.importers.outcome import ImportOutcome, ImportRefusedError
 from geodata.importers.roads import DEFAULT_SNAP_M, NetworkOptions, RoadFields, import_roads
 from geodata.importers.sources import SourceFile
 from geodata.importers.stations import StationFields, import_stations
-from geodata.operations.incidents import IncidentValidationError
-from geodata.settings import Settings
 from geodata.vocabulary import AgencyKind, RoadClass
 
 city_app = typer.Typer(help="Load a real city: roads, boundaries, posko.", no_args_is_help=True)
 incidents_app = typer.Typer(help="Historical incident logs.", no_args_is_help=True)
-
-console = Console(stderr=True)
-
-ExistingFile = Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)]
-CityOption = Annotated[str, typer.Option("--city", help="Kemendagri code of the city, e.g. 36.72.")]
-CrsOption = Annotated[
-    str | None, typer.Option(help="CRS of the file when it declares none, e.g. EPSG:32748.")
-]
-LayerOption = Annotated[str | None, typer.Option(help="Layer of a multi-layer file (GPKG).")]
-RejectsOption = Annotated[
-    Path | None, typer.Option(help="Where to write rejected rows (default: FILE.rejected.csv).")
-]
-MarginOption = Annotated[
-    float, typer.Option(help="Metres beyond the city boundary still accepted.")
-]
-
-
-def _run(
-    title: str, work: Callable[[Connection, Callable[[str, int, int], None]], ImportOutcome]
-) -> None:
-    """Open the database, run ``work`` in one transaction with a progress bar, summarise."""
-    started = time.perf_counter()
-    try:
-        with (
-            open_database(Settings(), upgrade=False) as (engine, _),
-            _progress() as progress,
-            engine.begin() as conn,
-        ):
-            outcome = work(conn, progress)
-    except (ImportRefusedError, IncidentValidationError) as error:
-        typer.secho(f"Error: {error}", fg=typer.colors.RED, err=True)
-        typer.secho("Nothing was written.", fg=typer.colors.RED, err=True)
-        raise typer.Exit(2) from None
-    _summary(title, outcome)
-    say(f"Done in {time.perf_counter() - started:.1f} s.")
-
-
-#: The runner every import command shares (``tanggap units import`` too).
-run_import = _run
-
-
-@contextlib.contextmanager
-def _progress() -> Iterator[Callable[[str, int, int], None]]:
-    columns = (
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task("starting", total=None)
-
-        def update(step: str, done: int, total: int) -> None:
-            bar.update(task, description=step, completed=done, total=total or None)
-
-        yield update
-
-
-def _summary(title: str, outcome: ImportOutcome) -> None:
-    loaded = Table(title=escape(title), show_header=True, header_style="bold")
-    loaded.add_column("loaded")
-    loaded.add_column("count", justify="right")
-    for what, count in outcome.loaded.items():
-        loaded.add_row(escape(what), f"{count:,}")
-    loaded.add_row(
-        "rows rejected", f"{outcome.rejected_rows:,}", style="red" if outcome.rejected_rows else ""
-    )
-    if outcome.rejected_fields:
-        loaded.add_row("fields left empty (row kept)", f"{outcome.rejected_fields:,}", style="red")
-    console.print(loaded)
-    if outcome.rejects:
-        why = Table(title="Rejected, by field", header_style="bold")
-        why.add_column("field")
-        why.add_column("rows", justify="right")
-        why.add_column("for example")
-        examples = {}
-        for reject in outcome.rejects:
-            examples.setdefault(reject.field, escape(f"row {reject.row}: {reject.message}"))
-        for field, count in outcome.rejects_by_field().items():
-            why.add_row(escape(field), f"{count:,}", examples[field])
-        console.print(why)
-    if outcome.rejects_file is not None:
-        where = escape(str(outcome.rejects_file))
-        console.print(f"Rejected rows and fields, to fix and import again: [bold]{where}[/]")
-    for warning in outcome.warnings[:10]:
-        console.print(f"[yellow]warning:[/] {escape(warning)}")
-    if len(outcome.warnings) > 10:
-        console.print(f"[yellow]… and {len(outcome.warnings) - 10} more warnings[/]")
 
 
 @city_app.command("create")
@@ -160,7 +60,7 @@ def create_command(
     """A city from its boundary alone, with its standard agencies; areas, roads, posko and
     units are added next (import-areas, import-roads, import-stations, units import)."""
     source = SourceFile(boundary, crs=crs, layer=layer) if boundary is not None else None
-    _run(
+    run_import(
         f"{city_name} ({code})",
         lambda conn, _: create_city(
             conn, NewCity(code, city_name, timezone), boundary=source, bbox=bbox
@@ -191,7 +91,7 @@ def import_osm_command(
 ) -> None:
     """A routable city with posko from an OpenStreetMap extract (.osm.pbf) and its boundary."""
     identity = CityIdentity(code, name, timezone)
-    _run(
+    run_import(
         f"{name} from {file.name}",
         lambda conn, progress: import_osm(
             conn,
@@ -245,7 +145,7 @@ def import_roads_command(  # noqa: PLR0913 - one parameter per option
         class_field, name_field, oneway_field, _yaml_mapping(class_map), default_class
     )
     options = NetworkOptions(snap_m, split_crossings, margin_m)
-    _run(
+    run_import(
         f"Roads of {city} from {file.name}",
         lambda conn, progress: import_roads(
             conn,
@@ -281,7 +181,7 @@ def import_areas_command(  # noqa: PLR0913 - one parameter per option
 ) -> None:
     """Kecamatan or kelurahan polygons, upserted by code (the city is created if asked)."""
     fields = AreaFields(name_field, code_field, population_field, parent_field)
-    _run(
+    run_import(
         f"{level.value.title()} of {city} from {file.name}",
         lambda conn, _: import_areas(
             conn,
@@ -325,7 +225,7 @@ def import_stations_command(  # noqa: PLR0913 - one parameter per option
 ) -> None:
     """Posko from a CSV/XLSX with lat/lon or a vector file, mapped to the city's agencies."""
     fields = StationFields(name_field, code_field, type_field, lat_field, lon_field, agency)
-    _run(
+    run_import(
         f"Posko of {city} from {file.name}",
         lambda conn, _: import_stations(
             conn,
@@ -361,7 +261,7 @@ def import_incidents_command(
     (source, id), dispatches on (incident, unit, dispatch time); a wrong value empties its
     field only, and rows and fields rejected go to a file to fix and import again.
     """
-    _run(
+    run_import(
         f"Incidents from {file.name}",
         lambda conn, progress: import_incident_log(
             conn,

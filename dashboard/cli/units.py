@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from dashboard.cli.city import ExistingFile, RejectsOption, run_import
+from dashboard.cli.imports import ExistingFile, RejectsOption, run_import
 from geodata.importers.sources import SourceFile
 from geodata.importers.units import import_units, read_mapping
 
