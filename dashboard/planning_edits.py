@@ -22,6 +22,7 @@ from geodata.map_queries import CitySummary
 from geodata.planning import edits, jobs
 from geodata.planning.errors import PlanningInputError
 from geodata.planning.payload import records
+from geodata.planning.whatif import WhatIfChange
 from geodata.routing.vehicle_profiles import AGENCY_PROFILE
 from geodata.vocabulary import AgencyKind
 from layers.planning.plan_view import (
@@ -37,6 +38,7 @@ __all__ = [
     "job_number",
     "page_city",
     "page_language",
+    "place_clicked",
     "read_upload",
     "register_edits",
     "what_if",
@@ -131,13 +133,54 @@ def what_if(click: Any, job_id: Any, context: Any) -> Any:
         return html.P(_refused(error, language), className="notice")
     site = next(s for s in job["result"]["sites"] if int(s["position"]) == position)
     action = "close" if "remove" in toggle else "open"
+    return whatif_children(
+        change, whatif_text(action, site, change.incidents_change, language), language
+    )
+
+
+def whatif_children(change: WhatIfChange, headline: str, language: Language) -> list[Any]:
+    """A what-if as the panel shows it: its line, the figures and the replay, before
+    (the plan) and after (the plan changed)."""
     summary = {"before": change.before.as_dict(), "after": change.after.as_dict()}
     replay = records(change.replay, tuple(change.replay.columns))
     return [
-        html.P(whatif_text(action, site, change.incidents_change, language), className="pl-whatif"),
+        html.P(headline, className="pl-whatif"),
         html_table(figures_table(summary, language, WHATIF_COLUMNS)),
         html_table(replay_table(replay, language, WHATIF_COLUMNS)),
     ]
+
+
+#: Most points a planner may place by clicking the map (each one a candidate of the run).
+MAX_CLICKED_POINTS = 50
+
+
+def place_clicked(clicked: Any, job_id: Any, points: Any, context: Any) -> Any:
+    """A click on an empty place of the result map: the place becomes a candidate of the
+    next run and, on the finished run, the what-if of a new posko there (one bounded
+    Dijkstra from the snapped place). The place is checked like typed coordinates."""
+    language = page_language(context)
+    try:
+        lon, lat = float(clicked["lon"]), float(clicked["lat"])
+    except (TypeError, KeyError, ValueError):
+        raise PreventUpdate from None
+    kept = [p for p in points if isinstance(p, dict)] if isinstance(points, list) else []
+    number = job_number(job_id)
+    city = page_city(context)
+    try:
+        if len(kept) >= MAX_CLICKED_POINTS:
+            raise PlanningInputError("points", f"at most {MAX_CLICKED_POINTS} points per run")
+        with current_engine().connect() as conn:
+            job = jobs.job_view(conn, city.id, number)
+            if job is None:
+                raise PreventUpdate
+            change = edits.job_whatif(conn, city.id, job, add_point=(lon, lat))
+    except PlanningInputError as error:
+        return dash.no_update, html.P(_refused(error, language), className="notice")
+    name = word("planning.clicked_name", language, n=len(kept) + 1)
+    shown = whatif_children(change, whatif_text("add", {"name": name}, change.incidents_change,
+                                                language), language)  # fmt: skip
+    note = html.P(word("planning.clicked_kept", language), className="an-small")
+    return [*kept, {"name": name, "lon": lon, "lat": lat}], [shown[0], note, *shown[1:]]
 
 
 def register_edits() -> None:
@@ -160,3 +203,17 @@ def register_edits() -> None:
         State("pl-context", "data"),
         prevent_initial_call=True,
     )(guarded(PATH)(what_if))
+    dash.clientside_callback(  # MapLibre's own click, read by assets/map_clicks.js
+        dash.ClientsideFunction("tanggap", "watchMapClicks"),
+        Output("pl-watch", "data"),
+        Input("pl-map", "figure"),
+    )
+    dash.callback(
+        Output("pl-points", "data", allow_duplicate=True),
+        Output("pl-whatif", "children", allow_duplicate=True),
+        Input("pl-clicked", "data"),
+        State("pl-job", "data"),
+        State("pl-points", "data"),
+        State("pl-context", "data"),
+        prevent_initial_call=True,
+    )(guarded(PATH)(place_clicked))

@@ -141,9 +141,9 @@ def draw_map(context: Any) -> Any:
 
 
 # The map's click: MapLibre's own event (Plotly only reports clicks on points), stored in
-# ``ke-clicked`` by the page's script.
+# ``ke-clicked`` by assets/map_clicks.js.
 clientside_callback(
-    dash.ClientsideFunction("tanggap", "watchEntryClicks"),
+    dash.ClientsideFunction("tanggap", "watchMapClicks"),
     Output("ke-watch", "data"),
     Input("ke-map", "figure"),
 )

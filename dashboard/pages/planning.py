@@ -108,6 +108,8 @@ def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any
             dcc.Store(id="pl-job"),
             dcc.Store(id="pl-shown"),
             dcc.Store(id="pl-points", data=[]),
+            dcc.Store(id="pl-clicked"),
+            dcc.Store(id="pl-watch"),
             dcc.Download(id="pl-download"),
             dcc.Interval(id="pl-poll", interval=1000, disabled=True),
             controls(language),

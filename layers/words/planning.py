@@ -17,6 +17,15 @@ WORDS: Words = {
         "id": "CSV/XLSX (nama, lintang, bujur), GeoJSON, GeoPackage, Shapefile zip",
         "en": "CSV/XLSX (name, lat, lon), GeoJSON, GeoPackage, zipped Shapefile",
     },
+    "whatif_add": {
+        "id": "Jika posko baru di {name}: {change} kejadian lampau terjangkau dalam target",
+        "en": "If a new posko stands at {name}: {change} past incidents reached within target",
+    },
+    "clicked_name": {"id": "titik peta {n}", "en": "map point {n}"},
+    "clicked_kept": {
+        "id": "Titik ini ikut sebagai lokasi usulan pada perhitungan berikutnya.",
+        "en": "This point joins the candidate sites of the next run.",
+    },
     "whatif_before": {"id": "Usulan", "en": "Proposal"},
     "whatif_after": {"id": "Setelah diubah", "en": "After the change"},
     "upload_kept": {
@@ -30,8 +39,8 @@ WORDS: Words = {
     "upload_unreadable": {"id": "{name} tidak dapat dibaca", "en": "{name} cannot be read"},
     "whatif_title": {"id": "Bagaimana jika…", "en": "What if…"},
     "whatif_hint": {
-        "id": "Klik satu titik di peta hasil: posko yang dibuka akan ditutup, lokasi usulan akan dibuka; dampaknya tampil di sini tanpa menjalankan ulang.",
-        "en": "Click one point on the result map: an open posko closes, a candidate opens; the effect shows here without running again.",
+        "id": "Klik satu titik di peta hasil: posko yang dibuka akan ditutup, lokasi usulan akan dibuka; klik tempat kosong untuk posko baru di sana (ikut sebagai lokasi usulan berikutnya). Dampaknya tampil di sini tanpa menjalankan ulang.",
+        "en": "Click one point on the result map: an open posko closes, a candidate opens; click an empty place for a new posko there (it joins the next run's candidates). The effect shows here without running again.",
     },
     "whatif_open": {
         "id": "Jika {name} dibuka: {change} kejadian lampau terjangkau dalam target",

@@ -62,6 +62,21 @@ def click_new_posko(browser: WebDriver) -> str:
     return str(found[2]).split("<br>")[0].replace("<b>", "").replace("</b>", "")
 
 
+def click_near_candidate(browser: WebDriver, index: int, dx: int, dy: int) -> None:
+    """Click, as a person does, an empty place ``dx, dy`` pixels from a candidate."""
+    found = browser.execute_script(
+        f"const gd = {PLOT.format(id='pl-map')}; const map = gd._fullLayout.map._subplot.map;"
+        " const t = gd._fullData.find(t => t.name === 'Kandidat');"
+        f" const p = map.project([t.lon[{index}], t.lat[{index}]]);"
+        " const r = map.getCanvas().getBoundingClientRect();"
+        " return [p.x - r.width / 2, p.y - r.height / 2];"
+    )
+    canvas = browser.find_element(By.CSS_SELECTOR, "#pl-map canvas")
+    ActionChains(browser).move_to_element_with_offset(
+        canvas, int(found[0]) + dx, int(found[1]) + dy
+    ).pause(0.3).click().perform()
+
+
 def run_and_wait(browser: WebDriver) -> None:
     """Run, and wait for this run's end (its number differs from the last run's)."""
     before, shown = text_of(browser, "pl-figures"), text_of(browser, "pl-status")
@@ -116,10 +131,16 @@ def test_the_planner_runs_saves_compares_and_exports(
         browser.find_element(By.CSS_SELECTOR, "#pl-upload input[type=file]").send_keys(str(sites))
         wait_for(browser, lambda: "1 dari 2 lokasi" in text_of(browser, "pl-upload-list"))
         assert "di luar kota" in text_of(browser, "pl-upload-list")
+        # a click on an empty place: a posko there, at once; and a candidate of the next run
+        click_near_candidate(browser, 5, 12, 0)
+        wait_for(
+            browser, lambda: "Jika posko baru di titik peta 2" in text_of(browser, "pl-whatif")
+        )
 
         set_number(browser, "pl-k", "4")
         run_and_wait(browser)
         assert "Lahan Pemda" in str(plot_data_text(browser))
+        assert "titik peta 2" in str(plot_data_text(browser))
         assert text_of(browser, "pl-whatif") == ""  # the last run's what-if is gone
         save_as(browser, "Usulan empat posko")
         wait_for(browser, lambda: len(browser.find_elements(

@@ -20,6 +20,7 @@ from geodata.db.embedded import EmbeddedPostgres
 from geodata.planning import edits, jobs
 from geodata.planning.request import PlanRequest
 from geodata.settings import Settings
+from layers.planning.plan_view import whatif_text
 from tests.access import Person, add_people, sign_in
 from tests.conftest import TEMPLATE, drop_database, new_database
 from tests.dash_client import run_callback
@@ -153,3 +154,36 @@ def test_uploaded_points_join_the_run_as_candidates(engine: Engine, city: Planni
     names = {s["name"] for s in finished_job(engine, city, points=(own,))["result"]["sites"]}
     # the planner's own site wins over a generated one on the same road node
     assert "Lahan Pemda" in names and "Grid 1-1" not in names
+
+
+def test_a_click_on_an_empty_place_is_a_posko_there_and_a_candidate_next(
+    engine: Engine, app: dash.Dash, code: str, city: PlanningCity, accounts: dict[str, Person]
+) -> None:
+    job = finished_job(engine, city)
+    place = next(s for s in job["result"]["sites"] if not s["open_after"])
+    client = sign_in(app.server.test_client(), accounts["planner"])
+
+    def click(lon: float, lat: float, points: list) -> tuple[int, Any]:
+        values = {"pl-clicked.data": {"lon": lon, "lat": lat, "at": 1}, "pl-job.data": job["id"],
+                  "pl-points.data": points, "pl-context.data": context(code)}  # fmt: skip
+        return run_callback(client, app, "pl-points.data", values, ["pl-clicked.data"],
+                            via="pl-clicked.data")  # fmt: skip
+
+    earlier = {"name": "Lahan Pemda", "lon": place["lon"], "lat": place["lat"]}
+    status, out = click(place["lon"], place["lat"], [earlier])
+    assert status == 200
+    assert out["pl-points"]["data"] == [
+        earlier, {"name": "titik peta 2", "lon": place["lon"], "lat": place["lat"]}
+    ]  # fmt: skip
+    shown = str(out["pl-whatif"]["children"])
+    assert "Jika posko baru di titik peta 2" in shown
+    with engine.connect() as conn:
+        opened = edits.job_whatif(conn, city.city_id, job, add=place["position"])
+        # the snapped place is that candidate's road node: the same change as opening it
+        placed = edits.job_whatif(conn, city.city_id, job, add_point=(place["lon"], place["lat"]))
+    assert placed.covered_weight_change == pytest.approx(opened.covered_weight_change)
+    assert whatif_text("add", {"name": "titik peta 2"}, opened.incidents_change, "id") in shown
+
+    status, out = click(place["lon"] + 0.5, place["lat"], [])
+    assert status == 200 and "pl-points" not in out  # nothing kept
+    assert "no road within" in str(out["pl-whatif"]["children"])

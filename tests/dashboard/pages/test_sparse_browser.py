@@ -112,7 +112,7 @@ def test_a_call_taker_clicks_the_map_and_the_supervisor_sees_it(
             lambda b: b.execute_script(
                 "var g = document.querySelector('#ke-map .js-plotly-plot');"
                 "var m = g && g._fullLayout.map && g._fullLayout.map._subplot.map;"
-                "return !!(m && m.__tanggapEntry);"
+                "return !!(m && m.__tanggapClicks);"
             )
         )
         ActionChains(browser).move_to_element_with_offset(canvas, 40, -30).click().perform()
