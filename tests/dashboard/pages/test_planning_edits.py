@@ -56,9 +56,11 @@ def accounts(engine: Engine, city: PlanningCity) -> dict[str, Person]:
 
 
 @pytest.fixture(scope="module")
-def app(engine: Engine, code: str) -> dash.Dash:
+def app(engine: Engine, code: str) -> Iterator[dash.Dash]:
     url = engine.url.render_as_string(hide_password=False)
-    return create_app(Settings(database_url=url, default_city=code, planning_workers=0))
+    application = create_app(Settings(database_url=url, default_city=code, planning_workers=0))
+    yield application
+    application.server.config["TANGGAP_ENGINE"].dispose()  # before its database is dropped
 
 
 def context(code: str) -> dict[str, str]:
