@@ -291,25 +291,60 @@ def _settings() -> tuple[AnalyticsConfig, str]:
     Output("an-by-category", "children"), Output("an-note", "children"),
     Output("an-resolution-used", "data"),
     *[Input(component, prop) for component, prop in CONTROLS],
-    Input("an-measure", "value"), Input("an-heat", "relayoutData"),
-    State("an-context", "data"), State("an-resolution-used", "data"),
+    Input("an-measure", "value"),
+    State("an-heat", "relayoutData"), State("an-context", "data"),
+    State("an-resolution-used", "data"),
 )  # fmt: skip
 @guarded("/analytics")
 def update_response(*args: Any) -> tuple[Any, ...]:
     """Fill the response tab (on load, the heat map whole with its basemap; afterwards its
-    data only); a pan or zoom only matters with an "auto" resolution."""
+    data only)."""
     values = dict(zip(CONTROL_NAMES, args[: len(CONTROLS)], strict=True))
     measure, relayout, context, used = args[len(CONTROLS) :]
     try:
         selection = parse_selection(values, (relayout or {}).get("map.zoom"), int(used))
     except SelectionError as error:
         return (dash.no_update,) * 8 + (str(error), dash.no_update)
-    if ctx.triggered_id == "an-heat" and selection.resolution == used:
+    first_load = ctx.triggered_id is None
+    panel, heat = _response(selection, measure, context, first_load)
+    return (heat, panel.measure, panel.grid, panel.trend, panel.by_agency,
+            html_table(panel.summary), html_table(panel.worst), html_table(panel.by_category),
+            panel.note, selection.resolution)  # fmt: skip
+
+
+@dash.callback(
+    Output("an-heat", "figure", allow_duplicate=True),
+    Output("an-heat-title", "children", allow_duplicate=True),
+    Output("an-resolution-used", "data", allow_duplicate=True),
+    Input("an-heat", "relayoutData"),
+    *[State(component, prop) for component, prop in CONTROLS],
+    State("an-measure", "value"), State("an-context", "data"),
+    State("an-resolution-used", "data"),
+    prevent_initial_call=True,
+)  # fmt: skip
+@guarded("/analytics")
+def zoom_heat(relayout: Any, *args: Any) -> tuple[Any, ...]:
+    """A pan or zoom matters only with an "auto" resolution that the zoom changes: then the
+    heat data at the new resolution. Its own callback, so that the map's first relayout
+    never supersedes the first load's answer while that is on its way."""
+    values = dict(zip(CONTROL_NAMES, args[: len(CONTROLS)], strict=True))
+    measure, context, used = args[len(CONTROLS) :]
+    try:
+        selection = parse_selection(values, (relayout or {}).get("map.zoom"), int(used))
+    except SelectionError:
+        raise PreventUpdate from None
+    if selection.resolution == used:
         raise PreventUpdate
+    panel, heat = _response(selection, measure, context, first_load=False)
+    return heat, panel.measure, selection.resolution
+
+
+def _response(selection: Any, measure: Any, context: Any, first_load: bool) -> tuple[Any, Any]:
+    """The response panel and the heat map (whole on the first load, else a
+    patch of its data and notes) for ``selection``."""
     spend("analytics")
     config, basemap = _settings()
     language = context["language"]
-    first_load = ctx.triggered_id is None
     with current_engine().connect() as conn:
         city = requested_city(conn, context["city"])
         view = response_view(conn, city, selection, config)
@@ -317,16 +352,12 @@ def update_response(*args: Any) -> tuple[Any, ...]:
     panel = response_panel(view, city.timezone, language, measure)
     map_view = MapView(*city.center, zoom=zoom_for_bounds(city.bounds, 760, 560))
     figure = heat_figure(view, measure, map_view, language, base)
-    heat: Any = figure
-    if not first_load:
-        heat = Patch()
-        heat["data"] = [trace.to_plotly_json() for trace in figure.data]
-        heat["layout"]["annotations"] = [
-            note.to_plotly_json() for note in figure.layout.annotations
-        ]
-    return (heat, panel.measure, panel.grid, panel.trend, panel.by_agency,
-            html_table(panel.summary), html_table(panel.worst), html_table(panel.by_category),
-            panel.note, selection.resolution)  # fmt: skip
+    if first_load:
+        return panel, figure
+    heat = Patch()
+    heat["data"] = [trace.to_plotly_json() for trace in figure.data]
+    heat["layout"]["annotations"] = [note.to_plotly_json() for note in figure.layout.annotations]
+    return panel, heat
 
 
 @dash.callback(

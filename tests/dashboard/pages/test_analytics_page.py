@@ -88,6 +88,30 @@ def test_a_changed_control_patches_only_the_heat_data(app: dash.Dash, client: Fl
     assert "no target" in out["an-note"]["children"]
 
 
+def test_a_zoom_redraws_the_heat_only_when_it_changes_an_auto_resolution(
+    app: dash.Dash, client: FlaskClient
+) -> None:
+    layout = page_layout(client, app, "/analytics", "?lang=en")
+    values = {**initial_values(layout, ANALYTICS_CONTROLS), "an-resolution.value": "auto"}
+    used = values["an-resolution-used.data"]
+
+    def zoom(level: float, resolution: Any = "auto") -> tuple[int, Any]:
+        zoomed = {
+            **values,
+            "an-resolution.value": resolution,
+            "an-heat.relayoutData": {"map.zoom": level},
+        }
+        relayout = "an-heat.relayoutData"
+        return run_callback(client, app, "an-resolution-used.data", zoomed,
+                            triggered=[relayout], via=relayout)  # fmt: skip
+
+    status, out = zoom(15.0)
+    assert status == 200 and out["an-resolution-used"]["data"] != used
+    assert out["an-heat"]["figure"]["__dash_patch_update"] == "__dash_patch_update"
+    assert set(out) == {"an-heat", "an-heat-title", "an-resolution-used"}  # the rest stays
+    assert zoom(15.0, resolution=used)[0] == 204  # a fixed resolution: a zoom changes nothing
+
+
 def test_a_bad_control_is_answered_in_words_not_a_500(app: dash.Dash, client: FlaskClient) -> None:
     layout = page_layout(client, app, "/analytics", "?lang=en")
     values = {**initial_values(layout, ANALYTICS_CONTROLS), "an-resolution.value": 15}

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -84,7 +85,11 @@ def test_a_boundary_only_city_says_on_every_page_what_to_add(
             assert "belum lengkap" in notice.text, path
             assert "tanggap " in notice.text, path  # a command to run
             if name != "manual_entry":  # its place line stays empty until a place is chosen
-                wait.until(lambda b, selector=answered: b.execute_script(SHOWS_TEXT, selector))
+                try:
+                    wait.until(lambda b, selector=answered: b.execute_script(SHOWS_TEXT, selector))
+                except TimeoutException:
+                    browser.save_screenshot(str(artifacts_dir / f"empty_city_{name}_failed.png"))
+                    raise AssertionError(f"{path}: {answered} stayed empty") from None
             wait.until(lambda b: not b.find_elements(By.CSS_SELECTOR,
                                                      "[data-dash-is-loading='true']"))  # fmt: skip
             assert "Traceback" not in browser.page_source and "Error" not in browser.title
