@@ -413,4 +413,4 @@ def test_the_command_imports_a_cad_export_and_its_fixed_rejects(
 def stored_count(output: str, what: str) -> int:
     """The count on the summary table's line ``what``."""
     line = next(line for line in output.splitlines() if what in line)
-    return int(line.replace("│", " ").split()[-1])
+    return int(line.replace("│", " ").split()[-1].replace(",", ""))
