@@ -13,9 +13,12 @@ from flask.testing import FlaskClient
 __all__ = [
     "callback_payload",
     "components_of",
+    "first_callbacks",
     "initial_values",
     "page_layout",
+    "post_first_callbacks",
     "run_callback",
+    "text_of",
 ]
 
 
@@ -105,3 +108,74 @@ def initial_values(layout: Any, names: Sequence[str]) -> dict[str, Any]:
     by_id = {c["props"]["id"]: c["props"] for c in components_of(layout)
              if isinstance(c["props"].get("id"), str)}  # fmt: skip
     return {name: by_id[name.split(".")[0]].get(name.split(".")[1]) for name in names}
+
+
+def text_of(tree: Any) -> str:
+    """The text a reader sees in a component tree (as JSON)."""
+    if isinstance(tree, str):
+        return tree
+    if isinstance(tree, list):
+        return " ".join(text_of(child) for child in tree)
+    if isinstance(tree, dict):
+        return text_of(tree.get("props", {}).get("children", ""))
+    return "" if tree is None else str(tree)
+
+
+def _values(layout: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for component in components_of(layout):
+        props = component["props"]
+        if isinstance(props.get("id"), str):
+            for name, value in props.items():
+                values[f"{props['id']}.{name}"] = value
+    return values
+
+
+def _ids(layout: Any) -> set[str]:
+    return {
+        c["props"]["id"] for c in components_of(layout) if isinstance(c["props"].get("id"), str)
+    }
+
+
+def first_callbacks(app: dash.Dash, layout: Any) -> list[str]:
+    """The keys of the server callbacks the browser fires when ``layout`` loads: not
+    prevented on load, every input and state a plain id present in the layout."""
+    present = _ids(layout)
+    found = []
+    for entry in app._callback_list:
+        if entry.get("clientside_function") or entry.get("prevent_initial_call"):
+            continue
+        key = entry["output"]
+        spec = app.callback_map.get(key)
+        if spec is None or not spec["inputs"]:
+            continue
+        ids = [e["id"] for e in (*spec["inputs"], *spec["state"])]
+        if all(not i.startswith("{") and i in present for i in ids):
+            found.append(key)
+    return found
+
+
+def post_first_callbacks(client: FlaskClient, app: dash.Dash, layout: Any) -> dict[str, Any]:
+    """Post every first callback of ``layout``; assert none errs; what they returned."""
+    values = _values(layout)
+    answers: dict[str, Any] = {}
+    keys = first_callbacks(app, layout)
+    assert keys, "the layout fires no callback on load"
+    for key in keys:
+        spec = app.callback_map[key]
+        parts = key.strip(".").split("...") if key.startswith("..") else [key]
+        outputs = [dict(zip(("id", "property"), part.rsplit(".", 1), strict=True))
+                   for part in parts]  # fmt: skip
+
+        def item(entry: dict[str, str]) -> dict[str, Any]:
+            return {**entry, "value": values.get(f"{entry['id']}.{entry['property']}")}
+
+        body = {"output": key, "outputs": outputs if key.startswith("..") else outputs[0],
+                "inputs": [item(e) for e in spec["inputs"]],
+                "state": [item(e) for e in spec["state"]], "changedPropIds": []}  # fmt: skip
+        response = client.post("/_dash-update-component", json=body)
+        answer = response.get_data(as_text=True)[:500]
+        assert response.status_code in (200, 204), (key, response.status_code, answer)
+        if response.status_code == 200:
+            answers.update(json.loads(response.data)["response"])
+    return answers

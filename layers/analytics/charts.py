@@ -93,8 +93,13 @@ def hour_weekday_figure(
         {**layout, "plot_bgcolor": "#eceff1"},
         xaxis={"title": word("analytics.hour_axis", language, zone=zone) if width == 1 else
                word("analytics.hour_axis_blocks", language, zone=zone, hours=width),
-               "type": "category", "tickangle": 0},
-        yaxis={"autorange": "reversed"},
+               "type": "category", "tickangle": 0, "categoryorder": "array",
+               "categoryarray": [f"{hour:02d}" for hour in starts],
+               "range": [-0.5, len(starts) - 0.5]},
+        # categories and ranges named: a grid whose every cell is blank (too few) keeps
+        # its days and hours, Monday on top
+        yaxis={"type": "category", "categoryorder": "array",
+               "categoryarray": list(labels("weekday", language).values()), "range": [6.5, -0.5]},
         margin={"l": 80, "r": 20, "t": 50, "b": 90},
     )  # fmt: skip
     if measure != "rows":

@@ -15,7 +15,7 @@ from sqlalchemy.engine import URL
 from dashboard.app import create_app
 from geodata.settings import Settings
 from tests.access import Person, sign_in
-from tests.dash_client import components_of, initial_values, page_layout, run_callback
+from tests.dash_client import components_of, initial_values, page_layout, run_callback, text_of
 
 ANALYTICS_CONTROLS = ("an-dates.start_date", "an-dates.end_date", "an-categories.value",
                       "an-agency.value", "an-kecamatan.value", "an-interval.value",
@@ -34,17 +34,6 @@ def app(demo_url: URL) -> Iterator[dash.Dash]:
 def client(app: dash.Dash, people: dict[str, Person]) -> FlaskClient:
     """A planner's signed-in browser, as far as the server can tell."""
     return sign_in(app.server.test_client(), people["planner"])
-
-
-def text_of(tree: Any) -> str:
-    """The text a reader sees in a returned component tree (as JSON)."""
-    if isinstance(tree, str):
-        return tree
-    if isinstance(tree, list):
-        return " ".join(text_of(child) for child in tree)
-    if isinstance(tree, dict):
-        return text_of(tree.get("props", {}).get("children", ""))
-    return "" if tree is None else str(tree)
 
 
 def test_layouts_carry_no_figure_data(app: dash.Dash, client: FlaskClient) -> None:

@@ -34,6 +34,7 @@ from tests.dash_client import (
     initial_values,
     page_layout,
     run_callback,
+    text_of,
 )
 from tests.geodata.networks import GridCity, grid_city, store_city
 
@@ -109,16 +110,6 @@ def form(app: dash.Dash, client: FlaskClient, **changes: Any) -> dict[str, Any]:
 
 def save(app: dash.Dash, client: FlaskClient, values: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     return run_callback(client, app, "ke-result.children", values, triggered=["ke-save.n_clicks"])
-
-
-def text_of(tree: Any) -> str:
-    if isinstance(tree, str):
-        return tree
-    if isinstance(tree, list):
-        return " ".join(text_of(child) for child in tree)
-    if isinstance(tree, dict):
-        return text_of(tree.get("props", {}).get("children", ""))
-    return "" if tree is None else str(tree)
 
 
 def manual_rows(url: URL) -> list[Any]:

@@ -23,8 +23,19 @@ TIME_COLUMNS = ("Call Received", "Dispatched", "En Route", "On Scene", "Transpor
 KNOWN_UNITS = {"DAMKAR": [f"E-{i}" for i in range(1, 7)], "PSC119": [f"M-{i}" for i in range(1, 5)]}
 
 
-def cad_export(seed: int, incidents: int, *, unknown_share: float = 0.0) -> pd.DataFrame:
+def cad_export(
+    seed: int,
+    incidents: int,
+    *,
+    unknown_share: float = 0.0,
+    points: np.ndarray | None = None,
+    start: pd.Timestamp = T0,
+) -> pd.DataFrame:
     """Rows of a CAD export (text cells, '' where empty), shuffled.
+
+    Calls come in over the 7 days from ``start`` (WIB wall clock), each at one of
+    ``points`` (an (n, 2) array of lon, lat, drawn with replacement) or, without them,
+    uniformly in the box 105.01–105.19 E, 5.01–5.19 S.
 
     Per unit: dispatched 20-400 s after the call plus a stagger of 0-120 s per unit already
     sent, en route 0-180 s later, on scene 60-1500 s after that, clear 10-60 min later; en
@@ -35,8 +46,11 @@ def cad_export(seed: int, incidents: int, *, unknown_share: float = 0.0) -> pd.D
     rows = []
     for number in range(incidents):
         call_type = str(rng.choice(list(TYPES)))
-        received = T0 + pd.Timedelta(seconds=int(rng.integers(0, 7 * 86_400)))
-        lon, lat = rng.uniform(105.01, 105.19), rng.uniform(-5.19, -5.01)
+        received = start + pd.Timedelta(seconds=int(rng.integers(0, 7 * 86_400)))
+        if points is None:
+            lon, lat = rng.uniform(105.01, 105.19), rng.uniform(-5.19, -5.01)
+        else:
+            lon, lat = points[int(rng.integers(0, len(points)))]
         pool = [f"{TYPES[call_type]}-{i}" for i in range(1, 5)]
         sent = rng.choice(pool, int(rng.integers(1, 5)), replace=False)
         code = str(rng.choice(PRIORITY_CODES))

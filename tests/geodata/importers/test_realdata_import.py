@@ -8,6 +8,7 @@ road layer's 30 components; 12 hospitals, 17 puskesmas, 6 police posts. Skipped 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -105,13 +106,16 @@ def test_official_boundaries_load_with_their_stated_areas(
     assert orphans == 0 and city_km2 == pytest.approx(total_km2, rel=2e-3)
 
 
-def stored_graph(engine: Engine) -> tuple[np.ndarray, object]:
+def stored_graph(engine: Engine, profile: str = "ambulance") -> tuple[np.ndarray, Any]:
+    """The stored road graph of ``profile`` as a sparse matrix of seconds, read by our own
+    query (not the routing package): node ids (sorted) and the CSR matrix over them."""
     with engine.connect() as conn:
         rows = conn.execute(
             text(
                 "SELECT e.source, e.target, c.cost_s, c.reverse_cost_s FROM road_edges e "
-                "JOIN road_edge_costs c ON c.edge_id = e.id AND c.profile = 'ambulance'"
-            )
+                "JOIN road_edge_costs c ON c.edge_id = e.id AND c.profile = :profile"
+            ),
+            {"profile": profile},
         ).all()
     source, target, cost, reverse = (np.array(column) for column in zip(*rows, strict=True))
     ids = np.unique(np.concatenate([source, target]))

@@ -31,6 +31,20 @@ def test_grid_is_weekdays_by_hours_and_blanks_too_few() -> None:
     assert blocks.layout.xaxis.title.text == "Starting hour (WITA), 3-hour blocks"
 
 
+def test_a_grid_with_every_cell_too_few_keeps_its_days_and_hours() -> None:
+    """Plotly draws no axis for an all-blank heatmap unless told its categories: a week of
+    a new center's log (every cell under 10 incidents) must still read as days × hours."""
+    sparse = grid(6).assign(n=3, rows=3, too_few=True)
+    figure = hour_weekday_figure(sparse, "Asia/Jakarta")
+    assert np.isnan(np.array(figure.data[0].z, dtype=float)).all()
+    days, hours = figure.layout.yaxis, figure.layout.xaxis
+    assert list(days.categoryarray) == ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu",
+                                        "Minggu"]  # fmt: skip
+    assert tuple(days.range) == (6.5, -0.5)  # Monday on top
+    assert list(hours.categoryarray) == ["00", "06", "12", "18"]
+    assert tuple(hours.range) == (-0.5, 3.5)
+
+
 def test_trend_draws_median_and_p90_in_minutes_and_the_target() -> None:
     trend = pd.DataFrame(
         {
