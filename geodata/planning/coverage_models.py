@@ -37,6 +37,23 @@ from geodata.planning.solver import HighsSolver, MilpProblem, SolveStatus
 __all__ = ["LSCP", "MCLP", "BackupCoverage"]
 
 
+def demand_to_cover(
+    instance: Instance, pattern: csr_array
+) -> tuple[NDArray[np.intp], csr_array, NDArray[np.float64], float]:
+    """The free sites, the demand a model still has to cover: weighted points that a free
+    site covers and no fixed one does, merged where their columns are the same
+    (``cover``: merged points × free sites, 0/1; ``weight``: each merged point's weight),
+    and the weight the fixed sites cover already."""
+    free, w = instance.free, instance.weights
+    by_fixed = covered_by(pattern, np.flatnonzero(instance.fixed)) > 0
+    sub = pattern[free]
+    coverable = np.zeros(instance.n_demand, dtype=bool)
+    coverable[sub.indices] = True
+    rows = np.flatnonzero(coverable & ~by_fixed & (w > 0))
+    cover, weight, _ = merge_demand(csr_array(sub[:, rows].T), w[rows])
+    return free, cover, weight, float(w[by_fixed].sum())
+
+
 class _MilpModel(Protocol):
     def problem(self, start: NDArray[np.intp]) -> tuple[MilpProblem, NDArray[np.intp]]: ...
 
@@ -235,14 +252,7 @@ class MCLP(_CoveringModel):
 
     def problem(self, start: NDArray[np.intp]) -> tuple[MilpProblem, NDArray[np.intp]]:
         """The MILP over the free sites and the demand still to cover; with the start."""
-        instance, pattern = self.instance, self.pattern
-        free, w = instance.free, instance.weights
-        by_fixed = covered_by(pattern, np.flatnonzero(instance.fixed)) > 0
-        sub = pattern[free]
-        coverable = np.zeros(instance.n_demand, dtype=bool)
-        coverable[sub.indices] = True
-        rows = np.flatnonzero(coverable & ~by_fixed & (w > 0))
-        cover, weight, _ = merge_demand(csr_array(sub[:, rows].T), w[rows])
+        free, cover, weight, fixed_weight = demand_to_cover(self.instance, self.pattern)
         n_free, n_rows = len(free), cover.shape[0]
         a = stack(csr_array(hstack([-cover, eye(n_rows)], format="csr")), ones_row(n_free, n_rows))
         y0 = np.isin(free, start).astype(float)
@@ -256,7 +266,7 @@ class MCLP(_CoveringModel):
             col_upper=np.ones(n_free + n_rows),
             integer=np.r_[np.ones(n_free, bool), np.zeros(n_rows, bool)],
             maximize=True,
-            offset=float(w[by_fixed].sum()),
+            offset=fixed_weight,
             start=np.r_[y0, z0],
         )
         return problem, free
@@ -419,14 +429,7 @@ class LSCP:
         return solved(self, start, solver, timer)
 
     def problem(self, start: NDArray[np.intp]) -> tuple[MilpProblem, NDArray[np.intp]]:
-        instance, pattern = self.instance, self.pattern
-        free, w = instance.free, instance.weights
-        by_fixed = covered_by(pattern, np.flatnonzero(instance.fixed)) > 0
-        sub = pattern[free]
-        coverable = np.zeros(instance.n_demand, dtype=bool)
-        coverable[sub.indices] = True
-        rows = np.flatnonzero(coverable & ~by_fixed & (w > 0))
-        cover, weight, _ = merge_demand(csr_array(sub[:, rows].T), w[rows])
+        free, cover, weight, fixed_weight = demand_to_cover(self.instance, self.pattern)
         n_free, m = len(free), cover.shape[0]
         y0 = np.isin(free, start).astype(float)
         if self.share >= 1.0:
@@ -442,7 +445,7 @@ class LSCP:
                 start=y0,
             )
             return problem, free
-        still = self.needed - float(w[by_fixed].sum())
+        still = self.needed - fixed_weight
         weight_row = csr_array(
             (weight, (np.zeros(m, dtype=np.intp), n_free + np.arange(m))), shape=(1, n_free + m)
         )
