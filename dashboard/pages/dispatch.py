@@ -30,6 +30,7 @@ from geodata.city_readiness import city_readiness
 from geodata.operations.dispatching import DispatchError, UnitUnavailableError, assign_unit
 from geodata.operations.incident_views import incident_in_city, view_caller
 from geodata.routing.recommend import IncidentRecommendation, recommend_units
+from layers.analytics.charts import empty_figure
 from layers.city_map import OFFLINE_BASEMAP
 from layers.dispatch_view import (
     DispatchTarget,
@@ -43,17 +44,6 @@ dash.register_page(__name__, path="/dispatch", title="Tanggap — Penugasan")
 
 PATH = "/dispatch"
 PER_PAGE = 40
-#: What the map shows before an incident is picked: nothing (no axes, no data).
-EMPTY_FIGURE = {
-    "data": [],
-    "layout": {
-        "xaxis": {"visible": False},
-        "yaxis": {"visible": False},
-        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
-        "paper_bgcolor": "#f3f1ec",
-        "plot_bgcolor": "#f3f1ec",
-    },
-}
 
 
 def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any:
@@ -93,7 +83,7 @@ def layout(lang: str | None = None, city: str | None = None, **_: object) -> Any
                          html.H3(id="dispatch-heading", children=word("dispatch.pick", language)),
                          html.Div(id="dispatch-caller", className="caller"),
                          dcc.Graph(id="dispatch-map", className="dispatch-map",
-                                   figure=EMPTY_FIGURE,
+                                   figure=empty_figure(word("dispatch.map_waits", language)),
                                    config={"displaylogo": False, "scrollZoom": True}),
                          dcc.Input(id="dispatch-reason", maxLength=500,
                                    placeholder=word("dispatch.reason", language),

@@ -46,6 +46,10 @@ WORDS: Words = {
     "title": {"id": "Penugasan unit", "en": "Dispatch"},
     "queue": {"id": "Kejadian terbuka", "en": "Open incidents"},
     "pick": {"id": "Pilih kejadian di kiri.", "en": "Pick an incident on the left."},
+    "map_waits": {
+        "id": "Peta rute tampil setelah satu kejadian dipilih di antrean.",
+        "en": "The route map shows once an incident is picked in the queue.",
+    },
     "assign": {"id": "Tugaskan", "en": "Assign"},
     "reason": {"id": "Alasan bila bukan unit tercepat", "en": "Reason if not the fastest unit"},
     "assigned": {
