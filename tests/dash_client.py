@@ -3,14 +3,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import dash
 from flask.testing import FlaskClient
+from sqlalchemy.engine import URL
+
+from dashboard.app import create_app
+from geodata.settings import Settings
 
 __all__ = [
+    "app_on",
     "callback_payload",
     "components_of",
     "first_callbacks",
@@ -20,6 +26,20 @@ __all__ = [
     "run_callback",
     "text_of",
 ]
+
+
+@contextlib.contextmanager
+def app_on(url: URL, **settings: object) -> Iterator[dash.Dash]:
+    """The Tanggap app on the database at ``url`` (no planning job threads unless asked),
+    its engine disposed on exit, before the database is dropped."""
+    options: dict[str, object] = {"planning_workers": 0, **settings}
+    application = create_app(
+        Settings(database_url=url.render_as_string(hide_password=False), **options)
+    )
+    try:
+        yield application
+    finally:
+        application.server.config["TANGGAP_ENGINE"].dispose()
 
 
 def _parts(key: str) -> list[tuple[str, str]]:

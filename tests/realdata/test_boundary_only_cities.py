@@ -18,13 +18,11 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL
 from typer.testing import CliRunner
 
-from dashboard.app import create_app
 from dashboard.cli.main import app as tanggap
 from geodata.db.embedded import EmbeddedPostgres
-from geodata.settings import Settings
 from tests.access import Person, add_people, sign_in
 from tests.conftest import SHARED_REALDATA, TEMPLATE, drop_database, new_database
-from tests.dash_client import components_of, page_layout, post_first_callbacks, text_of
+from tests.dash_client import app_on, components_of, page_layout, post_first_callbacks, text_of
 
 BOUNDARIES = SHARED_REALDATA / "boundaries"
 pytestmark = [
@@ -65,12 +63,9 @@ def boundary_only(
 
 @pytest.fixture(scope="module")
 def app(boundary_only: tuple[URL, dict[str, Person]]) -> Iterator[dash.Dash]:
-    """One app for the module (a Dash page's callbacks reach the first app of a process)."""
-    settings = Settings(database_url=boundary_only[0].render_as_string(hide_password=False),
-                        planning_workers=0)  # fmt: skip
-    application = create_app(settings)
-    yield application
-    application.server.config["TANGGAP_ENGINE"].dispose()
+    """One app for the module."""
+    with app_on(boundary_only[0]) as application:
+        yield application
 
 
 @pytest.fixture(scope="module")

@@ -31,15 +31,13 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import URL
 from typer.testing import CliRunner
 
-from dashboard.app import create_app
 from dashboard.cli.main import app as tanggap
 from geodata.db.embedded import EmbeddedPostgres
 from geodata.responders import DEFAULT_RESPONSE_AGENCIES
 from geodata.routing.recommend import recommend_units
-from geodata.settings import Settings
 from tests.access import Person, add_people, sign_in
 from tests.conftest import SHARED_REALDATA, TEMPLATE, drop_database, new_database
-from tests.dash_client import components_of, initial_values, page_layout, run_callback
+from tests.dash_client import app_on, components_of, initial_values, page_layout, run_callback
 from tests.geodata.importers.cad_logs import MAPPINGS, cad_export, first_on_scene, write_cad
 from tests.geodata.importers.test_realdata_import import stored_graph
 from tests.geodata.importers.test_unit_response_logs import stored_count
@@ -156,12 +154,9 @@ def engine(cilegon: Cilegon) -> Iterator[Engine]:
 
 @pytest.fixture(scope="module")
 def app(cilegon: Cilegon) -> Iterator[dash.Dash]:
-    """One app for the module (a Dash page's callbacks reach the first app of a process)."""
-    settings = Settings(database_url=cilegon.url.render_as_string(hide_password=False),
-                        planning_workers=0)  # fmt: skip
-    application = create_app(settings)
-    yield application
-    application.server.config["TANGGAP_ENGINE"].dispose()
+    """One app for the module."""
+    with app_on(cilegon.url) as application:
+        yield application
 
 
 def signed_in(app: dash.Dash, cilegon: Cilegon, role: str) -> FlaskClient:

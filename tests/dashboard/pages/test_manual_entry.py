@@ -19,16 +19,15 @@ from hypothesis import strategies as st
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL
 
-from dashboard.app import create_app
 from geodata.db.embedded import EmbeddedPostgres
 from geodata.live.queries import read_live_rows
 from geodata.load.city_load import load_areas
 from geodata.operations.manual_entry import MANUAL_SOURCE, new_token
 from geodata.responders import DEFAULT_RESPONSE_AGENCIES
-from geodata.settings import Settings
 from tests.access import Person, add_people, sign_in
 from tests.conftest import TEMPLATE, drop_database, new_database
 from tests.dash_client import (
+    app_on,
     callback_payload,
     components_of,
     initial_values,
@@ -80,11 +79,8 @@ def entry_city(
 
 @pytest.fixture(scope="module")
 def app(entry_city: tuple[URL, Any, int, Any]) -> Iterator[dash.Dash]:
-    settings = Settings(database_url=entry_city[0].render_as_string(hide_password=False),
-                        planning_workers=0)  # fmt: skip
-    application = create_app(settings)
-    yield application
-    application.server.config["TANGGAP_ENGINE"].dispose()
+    with app_on(entry_city[0]) as application:
+        yield application
 
 
 def client_of(app: dash.Dash, people: dict[str, Person], role: str) -> FlaskClient:

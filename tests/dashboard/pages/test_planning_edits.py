@@ -14,16 +14,14 @@ from flask.testing import FlaskClient
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import URL
 
-from dashboard.app import create_app
 from geodata.analytics.standards import AnalyticsConfig
 from geodata.db.embedded import EmbeddedPostgres
 from geodata.planning import edits, jobs
 from geodata.planning.request import PlanRequest
-from geodata.settings import Settings
 from layers.planning.plan_view import whatif_text
 from tests.access import Person, add_people, sign_in
 from tests.conftest import TEMPLATE, drop_database, new_database
-from tests.dash_client import run_callback
+from tests.dash_client import app_on, run_callback
 from tests.geodata.planning.city import PlanningCity, build_planning_city
 
 
@@ -57,10 +55,8 @@ def accounts(engine: Engine, city: PlanningCity) -> dict[str, Person]:
 
 @pytest.fixture(scope="module")
 def app(engine: Engine, code: str) -> Iterator[dash.Dash]:
-    url = engine.url.render_as_string(hide_password=False)
-    application = create_app(Settings(database_url=url, default_city=code, planning_workers=0))
-    yield application
-    application.server.config["TANGGAP_ENGINE"].dispose()  # before its database is dropped
+    with app_on(engine.url, default_city=code) as application:
+        yield application
 
 
 def context(code: str) -> dict[str, str]:

@@ -17,13 +17,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import URL
 
-from dashboard.app import create_app
 from geodata.city_readiness import city_readiness, missing_for
 from geodata.db.embedded import EmbeddedPostgres
-from geodata.settings import Settings
 from tests.access import Person, add_people, sign_in
 from tests.conftest import TEMPLATE, drop_database, new_database
-from tests.dash_client import components_of, page_layout, post_first_callbacks, text_of
+from tests.dash_client import app_on, components_of, page_layout, post_first_callbacks, text_of
 from tests.dashboard.pages.sparse_city import (
     BOUNDARY_ONLY,
     OLD_LOG,
@@ -55,11 +53,8 @@ def sparse(
 
 @pytest.fixture(scope="module")
 def app(sparse: tuple[URL, dict[str, Person]]) -> Iterator[dash.Dash]:
-    settings = Settings(database_url=sparse[0].render_as_string(hide_password=False),
-                        planning_workers=0)  # fmt: skip
-    application = create_app(settings)
-    yield application
-    application.server.config["TANGGAP_ENGINE"].dispose()
+    with app_on(sparse[0]) as application:
+        yield application
 
 
 @pytest.fixture
