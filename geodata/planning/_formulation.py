@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -19,6 +19,7 @@ __all__ = [
     "capped_best",
     "covered_by",
     "eye",
+    "greedy_solution",
     "group_rows",
     "merge_demand",
     "ones_row",
@@ -92,6 +93,23 @@ def solution_of(
     chosen = np.sort(np.asarray(chosen, dtype=np.intp))
     sites = np.union1d(chosen, np.flatnonzero(instance.fixed))
     return Solution(name, method, status, sites, chosen, objective, **figures)
+
+
+class _GreedyModel(Protocol):
+    instance: Instance
+    name: str
+
+    def _greedy(self) -> NDArray[np.intp]: ...
+
+    def objective_of(self, sites: ArrayLike) -> float: ...
+
+
+def greedy_solution(model: _GreedyModel) -> Solution:
+    """``model``'s own greedy sites as a (heuristic) solution, timed."""
+    timer = Timer()
+    chosen = model._greedy()
+    return solution_of(model.instance, model.name, chosen, model.objective_of(chosen),
+                       "greedy", SolveStatus.HEURISTIC, solve_s=timer.seconds())  # fmt: skip
 
 
 def group_rows(pattern: csr_array) -> tuple[NDArray[np.intp], NDArray[np.intp]]:

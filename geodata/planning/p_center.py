@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from geodata.planning._formulation import Timer, capped_best, solution_of
+from geodata.planning._formulation import Timer, capped_best, greedy_solution, solution_of
 from geodata.planning.coverage_models import LSCP
 from geodata.planning.errors import TargetUnreachableError
 from geodata.planning.greedy import greedy_cover
@@ -66,17 +66,7 @@ class PCenter:
         return float(capped_best(self.instance, sites)[served].max())
 
     def greedy(self) -> Solution:
-        timer = Timer()
-        chosen = self._greedy()
-        return solution_of(
-            self.instance,
-            self.name,
-            chosen,
-            self.objective_of(chosen),
-            "greedy",
-            SolveStatus.HEURISTIC,
-            solve_s=timer.seconds(),
-        )
+        return greedy_solution(self)
 
     def _greedy(self) -> NDArray[np.intp]:
         """Add the site that lowers the worst time most, p times (ties: most reduced sum)."""

@@ -19,6 +19,7 @@ from geodata.planning._formulation import (
     Timer,
     capped_best,
     eye,
+    greedy_solution,
     group_rows,
     ones_row,
     solution_of,
@@ -117,17 +118,7 @@ class PMedian:
         return float(self.instance.weights @ capped_best(self.instance, sites))
 
     def greedy(self) -> Solution:
-        timer = Timer()
-        chosen = self._greedy()
-        return solution_of(
-            self.instance,
-            self.name,
-            chosen,
-            self.objective_of(chosen),
-            "greedy",
-            SolveStatus.HEURISTIC,
-            solve_s=timer.seconds(),
-        )
+        return greedy_solution(self)
 
     def _greedy(self) -> NDArray[np.intp]:
         instance = self.instance
