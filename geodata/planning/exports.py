@@ -10,7 +10,8 @@ from typing import Any
 
 import pandas as pd
 
-from geodata.planning.payload import AREA_FIELDS, SITE_FIELDS
+from geodata.planning.payload import SITE_FIELDS
+from geodata.planning.results import AREA_FIELDS
 
 __all__ = ["areas_csv", "sites_csv", "sites_geojson"]
 

@@ -12,10 +12,10 @@ import pandas as pd
 from scipy.sparse import csr_array
 
 from geodata.planning.plan import PlanOutcome
+from geodata.planning.results import AREA_FIELDS
 from geodata.planning.whatif import WhatIf
 
 __all__ = [
-    "AREA_FIELDS",
     "SITE_FIELDS",
     "decode_state",
     "encode_state",
@@ -36,18 +36,6 @@ SITE_FIELDS = (
     "open_after",
     "reaches_demand",
     "station_id",
-)
-AREA_FIELDS = (
-    "area_code",
-    "name",
-    "population",
-    "people_before",
-    "people_after",
-    "share_before",
-    "share_after",
-    "incidents",
-    "incidents_before",
-    "incidents_after",
 )
 _CANDIDATE_FIELDS = ("candidate_id", "name", "source", "lon", "lat", "node_id", "snap_m", "status")
 _DEMAND_FIELDS = ("weight", "population")

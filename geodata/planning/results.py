@@ -16,7 +16,29 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-__all__ = ["Figures", "area_table", "figures", "replay", "weighted_quantile", "worst_served"]
+__all__ = [
+    "AREA_FIELDS",
+    "Figures",
+    "area_table",
+    "figures",
+    "replay",
+    "weighted_quantile",
+    "worst_served",
+]
+
+#: The columns of the per-kelurahan table, as results, payloads and saved scenarios hold it.
+AREA_FIELDS = (
+    "area_code",
+    "name",
+    "population",
+    "people_before",
+    "people_after",
+    "share_before",
+    "share_after",
+    "incidents",
+    "incidents_before",
+    "incidents_after",
+)
 
 
 def weighted_quantile(values: NDArray[np.float64], weights: NDArray[np.float64], q: float) -> float:
@@ -139,18 +161,7 @@ def area_table(
     incidents = table["incidents"].where(table["incidents"] > 0)
     table.loc[no_people, "share_before"] = (table["incidents_before"] / incidents)[no_people]
     table.loc[no_people, "share_after"] = (table["incidents_after"] / incidents)[no_people]
-    columns = [
-        "area_code",
-        "name",
-        "population",
-        "people_before",
-        "people_after",
-        "share_before",
-        "share_after",
-        "incidents",
-        "incidents_before",
-        "incidents_after",
-    ]
+    columns = list(AREA_FIELDS)
     for column in ("incidents", "incidents_before", "incidents_after"):
         table[column] = table[column].astype(int)
     # worst after first; among equals, the worst before (where the plan changes most)

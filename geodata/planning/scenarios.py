@@ -18,6 +18,7 @@ from sqlalchemy import Connection, text
 
 from geodata.operations.audit import record
 from geodata.planning.errors import PlanningInputError
+from geodata.planning.results import AREA_FIELDS
 
 __all__ = [
     "MAX_COMPARED",
@@ -75,18 +76,6 @@ _SITE_COLUMNS = (
     "lon",
     "lat",
 )
-_AREA_COLUMNS = (
-    "area_code",
-    "name",
-    "population",
-    "people_before",
-    "people_after",
-    "share_before",
-    "share_after",
-    "incidents",
-    "incidents_before",
-    "incidents_after",
-)
 
 
 def _columns(rows: list[dict[str, Any]], names: Sequence[str]) -> dict[str, list[Any]]:
@@ -125,7 +114,7 @@ def save_scenario(
     if payload["sites"]:
         conn.execute(_SITES, {"sid": scenario_id, **_columns(payload["sites"], _SITE_COLUMNS)})
     if payload["areas"]:
-        conn.execute(_AREAS, {"sid": scenario_id, **_columns(payload["areas"], _AREA_COLUMNS)})
+        conn.execute(_AREAS, {"sid": scenario_id, **_columns(payload["areas"], AREA_FIELDS)})
     after = summary.get("after") or {}
     record(
         conn,
@@ -187,7 +176,7 @@ def load_scenario(conn: Connection, city_id: int, scenario_id: int) -> dict[str,
     areas = (
         conn.execute(
             text(
-                f"SELECT {', '.join(_AREA_COLUMNS)} FROM planning_scenario_areas "
+                f"SELECT {', '.join(AREA_FIELDS)} FROM planning_scenario_areas "
                 "WHERE scenario_id = :id "
                 "ORDER BY share_after NULLS LAST, share_before NULLS LAST, population DESC"
             ),
